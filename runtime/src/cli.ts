@@ -1,0 +1,169 @@
+// The `netlens` command: check and summary over the language core. Each command is a function
+// from parsed arguments to an exit code, so tests can run them without a process.
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { analyzeDocument, renderSummary, summarize, toJson, type Analysis } from '../../server/src/language/index';
+import { jsonDiagnostic } from '../../server/src/language/summary';
+
+const USAGE = `netlens — shapes, parameters, MACs and receptive fields for .nn convolutional networks
+
+Usage:
+  netlens check FILE...                       diagnostics as path:line:col: severity CODE: message; exit 1 on any error
+  netlens summary FILE [--model NAME] [--depth N] [--json]
+                                              a table per model (or the versioned JSON of docs/json.md)
+  netlens --version
+`;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd: string;
+}
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(args: string[], valued: Set<string>): Parsed | string {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (valued.has(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) return `--${name} needs a value`;
+      flags.set(name, value);
+    } else if (inline === undefined) flags.set(name, true);
+    else return `--${name} takes no value`;
+  }
+  return { positional, flags };
+}
+
+function analyzeFile(file: string, io: Io): Analysis | undefined {
+  const path = resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    io.err(`netlens: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    return undefined;
+  }
+  return analyzeDocument(text, {
+    uri: path,
+    load: (uri) => {
+      try {
+        return readFileSync(uri, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
+}
+
+function display(io: Io): (uri: string) => string {
+  return (uri) => relative(io.cwd, uri) || uri;
+}
+
+export function check(args: string[], io: Io): number {
+  const parsed = parseArgs(args, new Set());
+  if (typeof parsed === 'string' || parsed.positional.length === 0) {
+    io.err(typeof parsed === 'string' ? `netlens check: ${parsed}\n` : 'netlens check: give one or more .nn files\n');
+    return 2;
+  }
+  let errors = 0;
+  let unreadable = false;
+  for (const file of parsed.positional) {
+    const analysis = analyzeFile(file, io);
+    if (!analysis) {
+      unreadable = true;
+      continue;
+    }
+    const show = display(io);
+    for (const d of analysis.diagnostics) {
+      const lines = analysis.files.get(d.uri)?.lines ?? analysis.lines;
+      const j = jsonDiagnostic(d, lines, show(d.uri));
+      io.out(`${j.file}:${j.line}:${j.column}: ${j.severity} ${j.code}: ${j.message}\n`);
+      for (const r of d.related ?? []) {
+        const at = (analysis.files.get(r.uri)?.lines ?? lines).position(r.span.start);
+        io.out(`${show(r.uri)}:${at.line + 1}:${at.character + 1}: note: ${r.message}\n`);
+      }
+      if (d.severity === 'error') errors++;
+    }
+  }
+  return unreadable ? 2 : errors > 0 ? 1 : 0;
+}
+
+export function summary(args: string[], io: Io): number {
+  const parsed = parseArgs(args, new Set(['model', 'depth']));
+  if (typeof parsed === 'string' || parsed.positional.length !== 1) {
+    io.err(typeof parsed === 'string' ? `netlens summary: ${parsed}\n` : 'netlens summary: give exactly one .nn file\n');
+    return 2;
+  }
+  const depthFlag = parsed.flags.get('depth');
+  const depth = typeof depthFlag === 'string' ? Number(depthFlag) : undefined;
+  if (depth !== undefined && (!Number.isInteger(depth) || depth < 0)) {
+    io.err(`netlens summary: --depth needs a whole number ≥ 0, not ${depthFlag}\n`);
+    return 2;
+  }
+  const analysis = analyzeFile(parsed.positional[0]!, io);
+  if (!analysis) return 2;
+  const wanted = parsed.flags.get('model');
+  const models = typeof wanted === 'string' ? analysis.models.filter((m) => m.name === wanted) : analysis.models;
+  if (typeof wanted === 'string' && models.length === 0) {
+    io.err(`netlens summary: no model '${wanted}' in ${parsed.positional[0]}; it has ${analysis.models.map((m) => m.name).join(', ') || 'none'}\n`);
+    return 2;
+  }
+  if (parsed.flags.has('json')) {
+    io.out(`${JSON.stringify(toJson(analysis, models, display(io)), null, 2)}\n`);
+    return 0;
+  }
+  const show = display(io);
+  const blocks = models.map((m) => renderSummary(summarize(analysis, m), depth === undefined ? {} : { depth }));
+  io.out(`${blocks.join('\n\n')}\n`);
+  const problems = analysis.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
+  if (problems.length) {
+    io.out(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} (run netlens check ${parsed.positional[0]} for all):\n`);
+    for (const d of problems) {
+      const j = jsonDiagnostic(d, analysis.files.get(d.uri)?.lines ?? analysis.lines, show(d.uri));
+      io.out(`  ${j.file}:${j.line}:${j.column}: ${j.severity} ${j.code}: ${j.message}\n`);
+    }
+  }
+  return 0;
+}
+
+export function main(argv: string[], io: Io): number {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return check(rest, io);
+    case 'summary':
+      return summary(rest, io);
+    case '--version':
+    case '-v':
+      io.out(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.out(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.err(`netlens: unknown command '${command}'\n${USAGE}`);
+      return 2;
+  }
+}
+
+declare const NETLENS_VERSION: string | undefined;
+const VERSION = typeof NETLENS_VERSION === 'string' ? NETLENS_VERSION : 'dev';
+
+if (require.main === module) {
+  const code = main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() });
+  process.exitCode = code;
+}

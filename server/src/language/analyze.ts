@@ -1,0 +1,144 @@
+// The entry point of the core: text in, Analysis out. Parse the file and its imports, check
+// block cycles, elaborate every model and check every train block. Pure: imports are read
+// through the `load` callback the caller supplies, so the core itself never touches the disk.
+import type { LayerStmt, ModelDecl, SourceFile, Stmt } from './ast';
+import { Reporter, type Diagnostic } from './diagnostics';
+import { elaborateModel, type ModelResult } from './elaborate';
+import { LAYERS } from './layers';
+import { parse } from './parser';
+import { createFileScope, findBlock, type FileScope } from './scope';
+import { LineIndex } from './text';
+import { checkTrain, type TrainResult } from './train';
+import type { Value } from './values';
+
+export interface AnalyzeOptions {
+  /** The document's identity (a path or URI); imports resolve relative to it. */
+  uri?: string;
+  /** Returns the text of an imported file, or undefined if it cannot be read. */
+  load?: (uri: string) => string | undefined;
+}
+
+export interface Analysis {
+  uri: string;
+  text: string;
+  file: SourceFile;
+  lines: LineIndex;
+  diagnostics: Diagnostic[];
+  models: ModelResult[];
+  trains: TrainResult[];
+  /** Every file read, the document first: for ranges in imported files and for navigation. */
+  files: Map<string, { file: SourceFile; lines: LineIndex; scope: FileScope }>;
+}
+
+export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Analysis {
+  const uri = options.uri ?? 'untitled.nn';
+  const reporter = new Reporter(uri);
+  const files: Analysis['files'] = new Map();
+  const root = loadFile(uri, text, reporter, files, options.load);
+  checkCycles(root);
+  const trains = root.file.decls.flatMap((d) => (d.kind === 'train' ? [checkTrain(d, root)] : []));
+  const models: ModelResult[] = [];
+  for (const decl of root.file.decls) {
+    if (decl.kind !== 'model' || decl.name.missing || root.models.get(decl.name.text) !== decl) continue;
+    models.push(elaborateModel(decl, root, argsFromTrain(decl, trains)));
+  }
+  const diagnostics = reporter.diagnostics.sort((a, b) => (a.uri === b.uri ? a.span.start - b.span.start : a.uri === uri ? -1 : b.uri === uri ? 1 : a.uri.localeCompare(b.uri)));
+  return { uri, text, file: root.file, lines: files.get(uri)!.lines, diagnostics, models, trains, files };
+}
+
+/** A model parameter without a default takes its value from the first train block that gives one. */
+function argsFromTrain(decl: ModelDecl, trains: TrainResult[]): Map<string, Value | undefined> {
+  const args = new Map<string, Value | undefined>();
+  for (const param of decl.params) {
+    if (param.default) continue;
+    const train = trains.find((t) => t.config.model === decl.name.text && t.config.modelArgs.has(param.name.text));
+    if (train) args.set(param.name.text, train.config.modelArgs.get(param.name.text));
+  }
+  return args;
+}
+
+function loadFile(uri: string, text: string, reporter: Reporter, files: Analysis['files'], load: AnalyzeOptions['load']): FileScope {
+  const fileReporter = reporter.forFile(uri);
+  const file = parse(text, uri, fileReporter);
+  const scope = createFileScope(file, fileReporter);
+  files.set(uri, { file, lines: new LineIndex(text), scope });
+  for (const decl of file.decls) {
+    if (decl.kind !== 'import' || !decl.path) continue;
+    const target = resolvePath(uri, decl.path);
+    const known = files.get(target);
+    if (known) {
+      scope.imports.push(known.scope);
+      continue;
+    }
+    const imported = load?.(target);
+    if (imported === undefined) {
+      fileReporter.report('NN212', decl.pathSpan, `cannot read "${decl.path}" (looked for ${target})`);
+      continue;
+    }
+    scope.imports.push(loadFile(target, imported, reporter, files, load));
+  }
+  return scope;
+}
+
+/** Join a relative import to the importing file's directory, POSIX style; URIs keep their scheme. */
+export function resolvePath(from: string, relative: string): string {
+  if (relative.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(relative)) return relative;
+  const base = from.slice(0, from.lastIndexOf('/') + 1);
+  const [prefix, path] = splitScheme(base + relative);
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..' && parts[parts.length - 1] !== '') parts.pop();
+    else if (part !== '.') parts.push(part);
+  }
+  return prefix + parts.join('/');
+}
+
+function splitScheme(uri: string): [string, string] {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(uri);
+  return match ? [match[1]!, match[2]!] : ['', uri];
+}
+
+/** Report each block cycle once, at the call that closes it. */
+function checkCycles(root: FileScope): void {
+  const state = new Map<ModelDecl, 'active' | 'done'>();
+  const path: string[] = [];
+  const visit = (decl: ModelDecl, scope: FileScope): void => {
+    state.set(decl, 'active');
+    path.push(decl.name.text);
+    for (const call of calls(decl.body.stmts)) {
+      if (LAYERS[call.op.text]) continue;
+      const target = findBlock(scope, call.op.text);
+      if (!target) continue;
+      const mark = state.get(target.decl);
+      if (mark === 'active') {
+        const cycle = [...path.slice(path.indexOf(target.decl.name.text)), target.decl.name.text];
+        scope.reporter.report('NN207', call.op.span, `block cycle: ${cycle.join(' → ')}; a block cannot use itself, directly or through others`);
+      } else if (!mark) visit(target.decl, target.file);
+    }
+    path.pop();
+    state.set(decl, 'done');
+  };
+  for (const decl of root.file.decls) {
+    if ((decl.kind === 'block' || decl.kind === 'model') && !state.has(decl)) visit(decl, root);
+  }
+}
+
+function calls(stmts: Stmt[]): LayerStmt[] {
+  const out: LayerStmt[] = [];
+  const walk = (list: Stmt[]): void => {
+    for (const stmt of list) {
+      if (stmt.kind === 'layer') out.push(stmt);
+      else if (stmt.kind === 'parallel') stmt.branches.forEach((b) => walk(b.body.stmts));
+      else if (stmt.kind === 'residual') {
+        walk(stmt.body.stmts);
+        if (stmt.shortcut) walk(stmt.shortcut.body.stmts);
+      } else if (stmt.kind === 'repeat') walk(stmt.body.stmts);
+      else if (stmt.kind === 'if') {
+        walk(stmt.then.stmts);
+        if (stmt.otherwise) walk(stmt.otherwise.stmts);
+      }
+    }
+  };
+  walk(stmts);
+  return out;
+}
