@@ -53,6 +53,8 @@ export interface Group {
   span: Span;
   depth: number;
   children: Item[];
+  /** The shape leaving the group (for an empty branch, the shape entering it). */
+  output: Shape | null;
 }
 
 export type Item = { kind: 'layer'; node: LayerNode } | Group;
@@ -111,7 +113,7 @@ export function elaborateModel(decl: ModelDecl, file: FileScope, args: ReadonlyM
   }
   const input = readInput(decl, scope, file.reporter);
   if (input === null) x.complete = false;
-  const root: Group = { kind: 'group', type: 'block', name: decl.name.text, path: '', uri: file.uri, span: decl.span, depth: -1, children: [] };
+  const root: Group = { kind: 'group', type: 'block', name: decl.name.text, path: '', uri: file.uri, span: decl.span, depth: -1, children: [], output: null };
   const flow: Flow = { shape: input, field: input && input.length > 1 ? { size: input.slice(1).map(() => 1), jump: input.slice(1).map(() => 1) } : null, last: -1 };
   const end = walkBody(x, decl.body.stmts, scope, flow, root, /*inModel*/ true);
   return summarise(decl, file.uri, x, input, end, root.children);
@@ -254,16 +256,20 @@ function walkStatement(x: Expansion, stmt: Stmt, scope: Scope, flow: Flow, group
   }
 }
 
+/** Names already used under each group, so paths stay unique in time linear in the layer count. */
+const usedNames = new WeakMap<Group, Set<string>>();
+
 function childPath(group: Group, base: string): string {
+  let used = usedNames.get(group);
+  if (!used) usedNames.set(group, (used = new Set()));
   let name = base;
-  let n = 1;
-  const taken = (candidate: string): boolean => group.children.some((c) => (c.kind === 'group' ? c.path : c.node.path) === (group.path ? `${group.path}.${candidate}` : candidate));
-  while (taken(name)) name = `${base}_${++n}`;
+  for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+  used.add(name);
   return group.path ? `${group.path}.${name}` : name;
 }
 
 function openGroup(parent: Group, type: GroupKind, name: string, uri: string, span: Span, label?: Name): Group {
-  const group: Group = { kind: 'group', type, name, path: childPath(parent, label?.text ?? name), uri, span, depth: parent.depth + 1, children: [] };
+  const group: Group = { kind: 'group', type, name, path: childPath(parent, label?.text ?? name), uri, span, depth: parent.depth + 1, children: [], output: null };
   if (label) group.label = label.text;
   parent.children.push(group);
   return group;
@@ -596,6 +602,7 @@ function callBlock(x: Expansion, stmt: LayerStmt, decl: ModelDecl, file: FileSco
   x.stack.push(name);
   x.calls.push({ uri: scope.file.uri, span: stmt.span, name, input: flow.shape });
   const end = walkBody(x, decl.body.stmts, inner, flow, blockGroup, /*inModel*/ false);
+  blockGroup.output = end.shape;
   x.calls.pop();
   x.stack.pop();
   return end;
@@ -618,6 +625,7 @@ function walkParallel(x: Expansion, stmt: ParallelStmt, scope: Scope, flow: Flow
   const ends: Array<{ flow: Flow; span: Span; name: string }> = stmt.branches.map((branch, i) => {
     const branchGroup = openGroup(parallel, 'branch', `branch${i + 1}`, scope.file.uri, branch.span, branch.label);
     const end = walkBody(x, branch.body.stmts, scope.child(), flow, branchGroup, false);
+    branchGroup.output = end.shape;
     return { flow: end, span: lastSpan(branch.body, branch.keyword), name: branch.label?.text ?? `branch ${i + 1}` };
   });
   return merge(x, mode, ends, stmt.keyword, scope, flow, parallel);
@@ -633,6 +641,7 @@ function walkResidual(x: Expansion, stmt: ResidualStmt, scope: Scope, flow: Flow
   const residual = openGroup(group, 'residual', 'residual', scope.file.uri, stmt.span, stmt.label);
   const bodyGroup = openGroup(residual, 'branch', 'body', scope.file.uri, stmt.body.span);
   const bodyEnd = walkBody(x, stmt.body.stmts, scope.child(), flow, bodyGroup, false);
+  bodyGroup.output = bodyEnd.shape;
   let useShortcut = stmt.shortcut !== undefined;
   if (stmt.shortcut?.condition) {
     const condition = evaluate(stmt.shortcut.condition, envFor(scope, flow.shape, reporter));
@@ -648,6 +657,7 @@ function walkResidual(x: Expansion, stmt: ResidualStmt, scope: Scope, flow: Flow
   if (useShortcut && stmt.shortcut) {
     const shortcutGroup = openGroup(residual, 'shortcut', 'shortcut', scope.file.uri, stmt.shortcut.span);
     shortcutEnd = walkBody(x, stmt.shortcut.body.stmts, scope.child(), flow, shortcutGroup, false);
+    shortcutGroup.output = shortcutEnd.shape;
     shortcutSpan = lastSpan(stmt.shortcut.body, stmt.shortcut.keyword);
     shortcutName = 'the shortcut';
   }
@@ -683,6 +693,7 @@ function merge(x: Expansion, mode: string, ends: Array<{ flow: Flow; span: Span;
   node.output = output;
   node.activationBytes = (safeProduct(output) ?? 0) * BYTES_PER_ELEMENT;
   node.field = mergeFields(ends.map((e) => e.flow.field));
+  group.output = output;
   return pushNode(x, node, group, { shape: output, field: node.field, last: node.id });
 }
 
@@ -750,11 +761,13 @@ function walkRepeat(x: Expansion, stmt: RepeatStmt, scope: Scope, flow: Flow, gr
   }
   const repeat = openGroup(group, 'repeat', 'repeat', scope.file.uri, stmt.span, stmt.label);
   for (let i = 0; i < count && !x.stopped; i++) {
-    const iteration: Group = { kind: 'group', type: 'iteration', name: String(i), path: `${repeat.path}.${i}`, uri: scope.file.uri, span: stmt.body.span, depth: repeat.depth, children: [] };
+    const iteration: Group = { kind: 'group', type: 'iteration', name: String(i), path: `${repeat.path}.${i}`, uri: scope.file.uri, span: stmt.body.span, depth: repeat.depth, children: [], output: null };
     repeat.children.push(iteration);
     const inner = scope.child();
     if (stmt.index) inner.set(stmt.index.text, { kind: 'number', value: i });
     flow = walkBody(x, stmt.body.stmts, inner, flow, iteration, false);
+    iteration.output = flow.shape;
   }
+  repeat.output = flow.shape;
   return flow;
 }

@@ -176,8 +176,11 @@ class Parser {
     return { kind, keyword, name, params, body, span: { start: keyword.start, end: body.span.end } };
   }
 
-  private expectClose(text: ')' | ']'): void {
-    if (!this.accept(text)) this.error(this.peek(), `expected '${text}', found ${this.describe(this.peek())}`);
+  /** Expect a closing bracket, unless an error inside the brackets (since `openedAt`) already explains its absence. */
+  private expectClose(text: ')' | ']', openedAt = -1): void {
+    if (this.accept(text)) return;
+    if (this.lastErrorAt >= openedAt && openedAt >= 0) return;
+    this.error(this.peek(), `expected '${text}', found ${this.describe(this.peek())}`);
   }
 
   private parseTrain(): TrainDecl {
@@ -298,6 +301,9 @@ class Parser {
   }
 
   private endStatement(): void {
+    // A statement that ends with a body's `}` needs no separator: `branch { } branch { }`.
+    const previous = this.tokens[this.pos - 1];
+    if (previous?.kind === 'punct' && previous.text === '}' && !this.atStatementEnd()) return;
     if (this.atStatementEnd()) {
       if (this.is(';') || this.peek().kind === 'newline') this.next();
       return;
@@ -680,7 +686,7 @@ class Parser {
     this.bracketDepth++;
     const inner = this.parseExprOrMissing('an expression inside ( )');
     this.bracketDepth--;
-    this.expectClose(')');
+    this.expectClose(')', open.span.start);
     // Keep the inner node; widen its span so errors cover the parentheses the user wrote.
     return { ...inner, span: { start: open.span.start, end: this.previousEnd } };
   }
@@ -704,15 +710,18 @@ class Parser {
     while (!this.is(']') && this.peek().kind !== 'eof' && !this.is('}')) {
       const before = this.pos;
       items.push(this.parseExpr());
-      if (!this.accept(',') && !this.is(']')) {
-        this.error(this.peek(), `expected ',' or ']' in the list, found ${this.describe(this.peek())}`);
-        if (this.pos === before) this.next();
-        else break;
-      }
+      if (this.accept(',') || this.is(']')) continue;
+      if (this.lastErrorAt >= open.span.start) break;
+      const next = this.peek();
+      // A name after an item usually means the list ran into the next statement: it is unclosed.
+      if (next.kind === 'name' || this.pos === before) break;
+      this.error(next, `expected ',' or ']' in the list, found ${this.describe(next)}`);
+      break;
     }
     this.nesting--;
     this.bracketDepth--;
-    if (!this.accept(']')) {
+    if (!this.accept(']') && this.lastErrorAt < open.span.start) {
+      this.lastErrorAt = this.peek().span.start;
       const at = this.peek();
       this.reporter.report('NN103', at.kind === 'eof' ? this.eofSpan(at) : at.span, `'[' is never closed: add ']' before ${this.describe(at)}`, {
         related: [{ uri: this.reporter.uri, span: open.span, message: "the '[' opens here" }],

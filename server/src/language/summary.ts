@@ -229,11 +229,12 @@ function rowsOf(items: Item[], depth: number, maxDepth: number, rows: Row[]): vo
       continue;
     }
     const t = totals(item.children);
+    t.output = item.output;
     const title = item.label && item.label !== item.name ? `${item.label}: ${item.name}` : item.name;
     const folded = depth >= maxDepth;
     rows.push({
       name: `${indent}${folded ? '▸' : '▾'} ${title}`,
-      output: t.output ? formatShape(t.output) : '?',
+      output: item.children.length === 0 ? `${t.output ? formatShape(t.output) : '?'} (identity)` : t.output ? formatShape(t.output) : '?',
       params: t.params ? formatCount(t.params) : '–',
       macs: t.macs ? formatCount(t.macs) : '–',
       field: folded ? fieldText(t.field) : '',
