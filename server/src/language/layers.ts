@@ -159,6 +159,11 @@ function slideWindow(ctx: InferContext, options: WindowOptions): Window | null {
   return { kernel, stride, dilation, pads, out };
 }
 
+/** 4 rather than 4x4 when every axis agrees. */
+function pairText(values: number[]): string {
+  return values.every((v) => v === values[0]) ? String(values[0]) : values.join('x');
+}
+
 function windowText(w: Window, a: number): string {
   const kEff = w.dilation[a]! * (w.kernel[a]! - 1) + 1;
   return w.dilation[a] === 1 ? `kernel ${w.kernel[a]}` : `kernel ${w.kernel[a]} with dilation ${w.dilation[a]} (spans ${kEff})`;
@@ -212,7 +217,7 @@ function warnDropped(ctx: InferContext, op: string, w: Window, spatial: number[]
   }
   if (parts.length === 0) return;
   const which = spatial.length === 2 ? `the last ${parts.join(' and the last ')}` : `the last ${parts[0]}`;
-  ctx.report('NN310', `${op} ${windowText(w, 0)} stride ${w.stride.join('x')} on a ${spatial.join('×')} input: ${equation}, so ${which} of the input ${parts.length === 1 && parts[0]!.startsWith('1 ') ? 'is' : 'are'} never read; an input of ${exact.join('×')} makes it exact`, 'stride', { exactInput: exact });
+  ctx.report('NN310', `${op} ${windowText(w, 0)} stride ${pairText(w.stride)} on a ${spatial.join('×')} input: ${equation}, so ${which} of the input ${parts.length === 1 && parts[0]!.startsWith('1 ') ? 'is' : 'are'} never read; an input of ${exact.join('×')} makes it exact`, 'stride', { exactInput: exact });
 }
 
 function warnUnevenSame(ctx: InferContext, op: string, stride: number[], pads: Array<[number, number]>, out: number[]): void {
@@ -220,7 +225,7 @@ function warnUnevenSame(ctx: InferContext, op: string, stride: number[], pads: A
   const sides = pads.length === 2 ? [['top', 'bottom'], ['left', 'right']] : [['start', 'end']];
   const uneven = pads.map(([lo, hi], a) => (lo !== hi ? `${lo} at the ${sides[a]![0]} and ${hi} at the ${sides[a]![1]}` : '')).filter(Boolean);
   if (uneven.length === 0) return;
-  ctx.report('NN311', `${op} padding=same with stride ${stride.join('x')} pads ${uneven.join(', ')} to give ${out.join('×')} (TensorFlow's rule: the extra row or column goes at the bottom or right); PyTorch's symmetric padding cannot express this, so the torch export pads explicitly`, 'padding', { pads });
+  ctx.report('NN311', `${op} padding=same with stride ${pairText(stride)} pads ${uneven.join(', ')} to give ${out.join('×')} (TensorFlow's rule: the extra row or column goes at the bottom or right); PyTorch's symmetric padding cannot express this, so the torch export pads explicitly`, 'padding', { pads });
 }
 
 // ── the layers ──────────────────────────────────────────────────────────────────

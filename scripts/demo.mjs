@@ -1,0 +1,14 @@
+// `npm run demo`: analyse the classic examples the way a user would, through the built CLI.
+// (Training joins the demo when the runtime lands; see the open issues.)
+import { execFileSync } from 'node:child_process';
+
+const cli = new URL('../dist/netlens.js', import.meta.url).pathname;
+const run = (...args) => {
+  console.log(`\n$ netlens ${args.join(' ')}`);
+  process.stdout.write(execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8' }));
+};
+
+run('check', 'examples/lenet5.nn', 'examples/alexnet.nn');
+console.log('(no diagnostics: both files are clean)');
+run('summary', 'examples/lenet5.nn');
+run('summary', 'examples/alexnet.nn');
