@@ -45,7 +45,7 @@ export const CODES = {
   NN221: { severity: 'error', title: 'Blocks nested deeper than 64' },
   NN222: { severity: 'error', title: 'Value out of range' },
   NN223: { severity: 'warning', title: 'Training setting given twice' },
-  NN224: { severity: 'warning', title: 'Unused label or duplicate label' },
+  NN224: { severity: 'warning', title: 'Duplicate label' },
   // NN3xx: shapes
   NN301: { severity: 'error', title: 'Size becomes zero or negative' },
   NN302: { severity: 'error', title: 'Dense on more than one axis' },

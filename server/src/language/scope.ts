@@ -43,11 +43,25 @@ export function createFileScope(file: SourceFile, reporter: Reporter): FileScope
       continue;
     }
     seen.set(name.text, { span: name.span, what });
+    if (decl.kind !== 'let') checkParams(decl, reporter);
     if (decl.kind === 'let') scope.lets.set(name.text, decl);
     else if (decl.kind === 'block') scope.blocks.set(name.text, decl);
     else scope.models.set(name.text, decl);
   }
   return scope;
+}
+
+function checkParams(decl: ModelDecl, reporter: Reporter): void {
+  const first = new Map<string, ModelDecl['params'][number]>();
+  for (const param of decl.params) {
+    const earlier = first.get(param.name.text);
+    if (param.name.missing) continue;
+    if (earlier) {
+      reporter.report('NN206', param.name.span, `parameter '${param.name.text}' of ${decl.kind} ${decl.name.text} is declared twice`, {
+        related: [{ uri: reporter.uri, span: earlier.name.span, message: `'${param.name.text}' is first declared here` }],
+      });
+    } else first.set(param.name.text, param);
+  }
 }
 
 export function findBlock(scope: FileScope, name: string): { decl: ModelDecl; file: FileScope } | undefined {
