@@ -164,6 +164,11 @@ declare const NETLENS_VERSION: string | undefined;
 const VERSION = typeof NETLENS_VERSION === 'string' ? NETLENS_VERSION : 'dev';
 
 if (require.main === module) {
+  // `netlens summary … | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const code = main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() });
   process.exitCode = code;
 }

@@ -7,7 +7,7 @@ export function expr(e: Expr): string {
     case 'number':
       return String(e.value);
     case 'dims':
-      return e.value.join('x');
+      return e.value.length ? e.value.join('x') : '<malformed>';
     case 'string':
       return JSON.stringify(e.value);
     case 'bool':

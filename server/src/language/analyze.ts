@@ -3,10 +3,10 @@
 // through the `load` callback the caller supplies, so the core itself never touches the disk.
 import type { LayerStmt, ModelDecl, SourceFile, Stmt } from './ast';
 import { Reporter, type Diagnostic } from './diagnostics';
-import { elaborateModel, type ModelResult } from './elaborate';
+import { checkUnusedBlock, elaborateModel, type ModelResult } from './elaborate';
 import { LAYERS } from './layers';
 import { parse } from './parser';
-import { createFileScope, findBlock, type FileScope } from './scope';
+import { createFileScope, findBlock, lookupFile, type FileScope } from './scope';
 import { LineIndex } from './text';
 import { checkTrain, type TrainResult } from './train';
 import type { Value } from './values';
@@ -42,8 +42,15 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Ana
     if (decl.kind !== 'model' || decl.name.missing || root.models.get(decl.name.text) !== decl) continue;
     models.push(elaborateModel(decl, root, argsFromTrain(decl, trains)));
   }
+  checkUnused(root);
   const diagnostics = reporter.diagnostics.sort((a, b) => (a.uri === b.uri ? a.span.start - b.span.start : a.uri === uri ? -1 : b.uri === uri ? 1 : a.uri.localeCompare(b.uri)));
   return { uri, text, file: root.file, lines: files.get(uri)!.lines, diagnostics, models, trains, files };
+}
+
+/** Blocks no model uses and constants nothing reads still get their names and values checked. */
+function checkUnused(root: FileScope): void {
+  for (const decl of root.blocks.values()) if (!root.expanded.has(decl)) checkUnusedBlock(decl, root);
+  for (const name of root.lets.keys()) lookupFile(root, name);
 }
 
 /** A model parameter without a default takes its value from the first train block that gives one. */

@@ -1,8 +1,8 @@
 // Elaboration and inference in one walk: blocks, repeat, if and parallel expand into concrete
 // layers while shapes flow through them. They cannot be separate passes, because `in.channels`
 // and `shortcut if` depend on the shape that reaches each statement.
-import type { Arg, Body, LayerStmt, ModelDecl, Name, ParallelStmt, RepeatStmt, ResidualStmt, Stmt } from './ast';
-import { suggestion, type Code, type RelatedInfo, type Reporter } from './diagnostics';
+import type { Arg, Body, InputStmt, LayerStmt, ModelDecl, Name, ParallelStmt, RepeatStmt, ResidualStmt, Stmt } from './ast';
+import { didYouMean, suggestion, type Code, type RelatedInfo, type Reporter } from './diagnostics';
 import { LAYERS, MERGE_MODES, type ArgSpec, type AttrValue, type FieldStep, type LayerSpec } from './layers';
 import { blockNames, findBlock, Scope, type FileScope } from './scope';
 import { formatCount, formatShape, safeProduct, sameShape, type Shape } from './shapes';
@@ -11,7 +11,7 @@ import { describeValue, evaluate, typeName, type EvalEnv, type Value } from './v
 
 export const MAX_REPEAT = 10_000;
 export const MAX_BLOCK_DEPTH = 64;
-export const MAX_LAYERS = 1_000_000;
+export const MAX_LAYERS = 100_000;
 const BYTES_PER_ELEMENT = 4;
 
 export interface Field {
@@ -92,6 +92,10 @@ interface CallSite {
 
 class Expansion {
   readonly nodes: LayerNode[] = [];
+  input: Shape | null = null;
+  /** The first statement that produced a layer, for "input not first". */
+  firstLayer: Span | undefined;
+  inputSeen = false;
   readonly calls: CallSite[] = [];
   readonly stack: string[] = [];
   complete = true;
@@ -111,15 +115,27 @@ export function elaborateModel(decl: ModelDecl, file: FileScope, args: ReadonlyM
       scope.set(param.name.text, undefined);
     }
   }
-  const input = readInput(decl, scope, file.reporter);
-  if (input === null) x.complete = false;
+  if (!decl.body.stmts.some((st) => st.kind === 'input')) {
+    file.reporter.report('NN209', decl.name.span, `model ${decl.name.text} has no input; start its body with one, like 'input 3x224x224' (C×H×W), 'input 1x100' (C×L) or 'input 784'`);
+    x.complete = false;
+  }
   const root: Group = { kind: 'group', type: 'block', name: decl.name.text, path: '', uri: file.uri, span: decl.span, depth: -1, children: [], output: null };
-  const flow: Flow = { shape: input, field: input && input.length > 1 ? { size: input.slice(1).map(() => 1), jump: input.slice(1).map(() => 1) } : null, last: -1 };
-  const end = walkBody(x, decl.body.stmts, scope, flow, root, /*inModel*/ true);
-  return summarise(decl, file.uri, x, input, end, root.children);
+  const end = walkBody(x, decl.body.stmts, scope, { shape: null, field: null, last: -1 }, root, /*inModel*/ true);
+  return summarise(decl, file.uri, x, end, root.children);
 }
 
-function summarise(decl: ModelDecl, uri: string, x: Expansion, input: Shape | null, end: Flow, items: Item[]): ModelResult {
+/** Check a block that no model uses: its names and arguments, with every shape unknown. */
+export function checkUnusedBlock(decl: ModelDecl, file: FileScope): void {
+  const x = new Expansion(decl.name.text, file.reporter);
+  const scope = new Scope(file);
+  for (const param of decl.params) scope.set(param.name.text, param.default ? evaluate(param.default, envFor(scope, null, file.reporter)) : undefined);
+  x.stack.push(decl.name.text);
+  const root: Group = { kind: 'group', type: 'block', name: decl.name.text, path: '', uri: file.uri, span: decl.span, depth: -1, children: [], output: null };
+  walkBody(x, decl.body.stmts, scope, { shape: null, field: null, last: -1 }, root, /*inModel*/ false);
+}
+
+function summarise(decl: ModelDecl, uri: string, x: Expansion, end: Flow, items: Item[]): ModelResult {
+  const input = x.input;
   let trainable = 0;
   let nonTrainable = 0;
   let macs = 0;
@@ -157,24 +173,31 @@ function envFor(scope: Scope, inShape: Shape | null | undefined, reporter: Repor
   return { reporter, inShape, lookup: (name) => scope.lookup(name), names: () => scope.names() };
 }
 
-/** The model's `input` statement: first, once, with whole sizes ≥ 1. */
-function readInput(decl: ModelDecl, scope: Scope, reporter: Reporter): Shape | null {
-  const stmts = decl.body.stmts;
-  const index = stmts.findIndex((s) => s.kind === 'input');
-  if (index < 0) {
-    reporter.report('NN209', decl.name.span, `model ${decl.name.text} has no input; start its body with one, like 'input 3x224x224' (C×H×W), 'input 1x100' (C×L) or 'input 784'`);
-    return null;
+/** The model's `input`: first, once, with whole sizes ≥ 1. It starts the flow of shapes. */
+function readInput(x: Expansion, stmt: InputStmt, scope: Scope, flow: Flow, inModel: boolean, group: Group): Flow {
+  const reporter = x.reporter.forFile(scope.file.uri);
+  if (!inModel || group.depth !== -1) {
+    reporter.report('NN211', stmt.keyword, inModel ? 'input belongs at the top of the model body, not inside a repeat, branch or if' : "input belongs to a model; a block takes the shape of whatever comes before its use (read it as 'in')");
+    return flow;
   }
-  const stmt = stmts[index]!;
-  if (stmt.kind !== 'input') return null;
-  const before = stmts.slice(0, index).find((s) => s.kind !== 'let');
-  if (before) {
-    reporter.report('NN210', stmt.keyword, `input must be the first statement of model ${decl.name.text}, before any layer`, {
-      related: [{ uri: reporter.uri, span: before.span, message: 'this statement comes before the input' }],
+  if (x.inputSeen) {
+    reporter.report('NN210', stmt.keyword, `model ${x.model} already has an input; a model has exactly one`);
+    return flow;
+  }
+  x.inputSeen = true;
+  if (x.firstLayer) {
+    reporter.report('NN210', stmt.keyword, `input must be the first statement of model ${x.model}, before any layer`, {
+      related: [{ uri: scope.file.uri, span: x.firstLayer, message: 'this layer comes before the input' }],
     });
   }
   const value = evaluate(stmt.dims, envFor(scope, undefined, reporter));
-  return value === undefined ? null : toShape(value, stmt.dims.span, reporter);
+  const shape = value === undefined ? null : toShape(value, stmt.dims.span, reporter);
+  x.input = shape;
+  if (!shape) {
+    x.complete = false;
+    return flow;
+  }
+  return { shape, field: shape.length > 1 ? { size: shape.slice(1).map(() => 1), jump: shape.slice(1).map(() => 1) } : null, last: -1 };
 }
 
 function toShape(value: Value, span: Span, reporter: Reporter): Shape | null {
@@ -230,8 +253,7 @@ function walkStatement(x: Expansion, stmt: Stmt, scope: Scope, flow: Flow, group
       return flow;
     }
     case 'input':
-      if (!inModel) reporter.report('NN211', stmt.keyword, "input belongs to a model; a block takes the shape of whatever comes before its use (read it as 'in')");
-      return flow;
+      return readInput(x, stmt, scope, flow, inModel, group);
     case 'layer':
       return walkLayer(x, stmt, scope, flow, group);
     case 'parallel':
@@ -248,6 +270,7 @@ function walkStatement(x: Expansion, stmt: Stmt, scope: Scope, flow: Flow, group
       }
       if (condition.kind !== 'bool') {
         reporter.report('NN205', stmt.condition.span, `if needs true or false, but this is ${typeName(condition)} (${describeValue(condition)})`);
+        x.complete = false;
         return flow;
       }
       const body = condition.value ? stmt.then : stmt.otherwise;
@@ -278,6 +301,7 @@ function openGroup(parent: Group, type: GroupKind, name: string, uri: string, sp
 // ── layers and block uses ───────────────────────────────────────────────────────
 
 function walkLayer(x: Expansion, stmt: LayerStmt, scope: Scope, flow: Flow, group: Group): Flow {
+  x.firstLayer ??= stmt.span;
   const op = stmt.op.text;
   const spec = LAYERS[op];
   if (spec) return addLayer(x, stmt, spec, scope, flow, group);
@@ -299,11 +323,14 @@ function walkLayer(x: Expansion, stmt: LayerStmt, scope: Scope, flow: Flow, grou
 interface Bound {
   values: Map<string, { span: Span; expr: Arg }>;
   ok: boolean;
+  /** Parameters an unknown argument looked like: not reported again as missing. */
+  misspelled: Set<string>;
 }
 
 /** Match positional and named arguments to parameter names, reporting what does not fit. */
 function bindArgs(args: Arg[], params: string[], positional: string[], what: string, reporter: Reporter): Bound {
   const values: Bound['values'] = new Map();
+  const misspelled = new Set<string>();
   let ok = true;
   let position = 0;
   for (const arg of args) {
@@ -313,6 +340,8 @@ function bindArgs(args: Arg[], params: string[], positional: string[], what: str
       name = arg.name.text;
       nameSpan = arg.name.span;
       if (!params.includes(name)) {
+        const guess = didYouMean(name, params);
+        if (guess) misspelled.add(guess);
         reporter.report('NN202', arg.name.span, `${what} has no argument '${name}'${suggestion(name, params)}; it takes ${params.length ? params.join(', ') : 'no arguments'}`, { data: { name, candidates: params } });
         ok = false;
         continue;
@@ -334,7 +363,7 @@ function bindArgs(args: Arg[], params: string[], positional: string[], what: str
     }
     values.set(name, { span: arg.span, expr: arg });
   }
-  return { values, ok };
+  return { values, ok, misspelled };
 }
 
 function argSymbols(spec: ArgSpec): ReadonlySet<string> | undefined {
@@ -363,7 +392,8 @@ function addLayer(x: Expansion, stmt: LayerStmt, spec: LayerSpec, scope: Scope, 
   }
   for (const argSpec of spec.args) {
     if (argSpec.name in attrs || bound.values.has(argSpec.name)) continue;
-    if (argSpec.required) {
+    if (argSpec.required && bound.misspelled.has(argSpec.name)) ok = false;
+    else if (argSpec.required) {
       reporter.report('NN204', stmt.op.span, `${spec.op} needs ${argSpec.name}: ${argSpec.doc}${spec.positional[0] === argSpec.name ? ` Write it first, like '${spec.op} 64 …'` : ` Add ${argSpec.name}=…`}`, { data: { argument: argSpec.name } });
       ok = false;
     } else if (argSpec.default !== undefined) attrs[argSpec.name] = argSpec.default;
@@ -512,19 +542,22 @@ function coerce(spec: ArgSpec, value: Value, span: Span, op: string, reporter: R
     case 'scale':
       if (value.kind === 'number') return value.value > 0 ? value.value : void reporter.report('NN222', span, `${label} must be greater than 0, but it is ${value.value}`);
       return sizes(1) ?? fail('a number or HxW');
-    case 'dims':
-      return reshapeTarget(value, span, label, reporter) ?? fail('a shape like 16x5x5');
+    case 'dims': {
+      const target = reshapeTarget(value, span, label, reporter);
+      return target === null ? undefined : target ?? fail('a shape like 16x5x5');
+    }
     case 'connections':
       return connectionTable(value, span, label, reporter);
   }
 }
 
-function reshapeTarget(value: Value, span: Span, label: string, reporter: Reporter): number[] | undefined {
+/** The target sizes; undefined when the value is not a shape at all, null after reporting a bad one. */
+function reshapeTarget(value: Value, span: Span, label: string, reporter: Reporter): number[] | undefined | null {
   const list = value.kind === 'dims' ? value.value : value.kind === 'number' ? [value.value] : value.kind === 'list' && value.items.every((v) => v.kind === 'number') ? value.items.map((v) => (v as { value: number }).value) : undefined;
   if (!list) return undefined;
   if (list.length > 3 || list.some((n) => !Number.isInteger(n) || (n < 1 && n !== -1)) || list.filter((n) => n === -1).length > 1) {
     reporter.report('NN222', span, `${label} needs 1 to 3 whole sizes ≥ 1 (one may be -1), but it is ${list.join(', ')}`);
-    return [];
+    return null;
   }
   return list;
 }
@@ -598,6 +631,7 @@ function callBlock(x: Expansion, stmt: LayerStmt, decl: ModelDecl, file: FileSco
     }
   }
   if (!ok) x.complete = false;
+  file.expanded.add(decl);
   const blockGroup = openGroup(group, 'block', name, scope.file.uri, stmt.span, stmt.label);
   x.stack.push(name);
   x.calls.push({ uri: scope.file.uri, span: stmt.span, name, input: flow.shape });
@@ -645,10 +679,13 @@ function walkResidual(x: Expansion, stmt: ResidualStmt, scope: Scope, flow: Flow
   let useShortcut = stmt.shortcut !== undefined;
   if (stmt.shortcut?.condition) {
     const condition = evaluate(stmt.shortcut.condition, envFor(scope, flow.shape, reporter));
-    if (condition === undefined) useShortcut = false;
-    else if (condition.kind !== 'bool') {
+    if (condition === undefined) {
+      useShortcut = false;
+      x.complete = false;
+    } else if (condition.kind !== 'bool') {
       reporter.report('NN205', stmt.shortcut.condition.span, `shortcut if needs true or false, but this is ${typeName(condition)} (${describeValue(condition)})`);
       useShortcut = false;
+      x.complete = false;
     } else useShortcut = condition.value;
   }
   let shortcutEnd = flow;
@@ -736,6 +773,16 @@ function mergeFields(fields: Array<Field | null>): Field | null {
   };
 }
 
+/** After one iteration, project the whole repeat, so a huge expansion stops before it is built. */
+function tooManyLayers(x: Expansion, stmt: RepeatStmt, count: number, perIteration: number): boolean {
+  const projected = x.nodes.length + perIteration * (count - 1);
+  if (projected <= MAX_LAYERS) return false;
+  x.reporter.report('NN321', stmt.count.span, `repeat ${formatCount(count)} of ${formatCount(perIteration)} layers each makes model ${x.model} about ${formatCount(projected)} layers, over the limit of ${formatCount(MAX_LAYERS)}; analysis stops here`, { related: callRelated(x) });
+  x.stopped = true;
+  x.complete = false;
+  return true;
+}
+
 function walkRepeat(x: Expansion, stmt: RepeatStmt, scope: Scope, flow: Flow, group: Group): Flow {
   const reporter = x.reporter.forFile(scope.file.uri);
   const value = evaluate(stmt.count, envFor(scope, flow.shape, reporter));
@@ -760,7 +807,9 @@ function walkRepeat(x: Expansion, stmt: RepeatStmt, scope: Scope, flow: Flow, gr
     return { ...flow, shape: null, field: null };
   }
   const repeat = openGroup(group, 'repeat', 'repeat', scope.file.uri, stmt.span, stmt.label);
+  const before = x.nodes.length;
   for (let i = 0; i < count && !x.stopped; i++) {
+    if (i === 1 && tooManyLayers(x, stmt, count, x.nodes.length - before)) break;
     const iteration: Group = { kind: 'group', type: 'iteration', name: String(i), path: `${repeat.path}.${i}`, uri: scope.file.uri, span: stmt.body.span, depth: repeat.depth, children: [], output: null };
     repeat.children.push(iteration);
     const inner = scope.child();

@@ -366,6 +366,16 @@ function dense(ctx: InferContext): LayerResult | null {
   return { output: [units], params: inputs * units + bias, formula: `${inputs}·${units}${bias ? ` + ${units}` : ''}`, macs: inputs * units, field: { kind: 'end' } };
 }
 
+/** Pooling layers call their window `size` (as the contract does); the window code calls it `kernel`. */
+function asWindow(infer: LayerSpec['infer']): LayerSpec['infer'] {
+  return (ctx) =>
+    infer({
+      input: ctx.input,
+      attrs: { ...ctx.attrs, kernel: ctx.attrs.size! },
+      report: (code, message, arg, data) => ctx.report(code, message, arg === 'kernel' ? 'size' : arg, data),
+    });
+}
+
 function pool(op: string) {
   return (ctx: InferContext): LayerResult | null => {
     const axes = spatialAxes(ctx, op);
@@ -457,6 +467,11 @@ function upsample(ctx: InferContext): LayerResult | null {
   const factor = perAxis(ctx, 'scale', axes);
   if (!factor) return null;
   const out = ctx.input.slice(1).map((i, a) => Math.floor(i * factor[a]!));
+  const zero = out.findIndex((o) => o < 1);
+  if (zero >= 0) {
+    ctx.report('NN301', `upsample ${factor[zero]} on a ${ctx.input.slice(1).join('×')} input leaves ${out[zero]} ${axisNames(out.length)[zero]}: floor(${ctx.input[zero + 1]} × ${factor[zero]}) = ${out[zero]}`, 'scale');
+    return null;
+  }
   const reach = ctx.attrs.mode === 'bilinear' ? 1 : 0;
   return { output: [ctx.input[0]!, ...out], params: 0, formula: '0', macs: 0, field: { kind: 'scale', factor, reach } };
 }
@@ -550,35 +565,35 @@ for (const op of ['maxpool', 'avgpool']) {
   define({
     op,
     doc: `${op === 'maxpool' ? 'Max' : 'Average'} pooling over a window; no parameters.`,
-    positional: ['kernel'],
+    positional: ['size'],
     weights: false,
     args: [
-      { ...kernelArg(true), doc: 'Window size (an int or HxW).' },
+      { name: 'size', type: 'pair', required: true, doc: 'Window size: an int or HxW.' },
       { name: 'stride', type: 'pair', doc: 'Step between windows (default: the window size).' },
       { name: 'padding', type: 'pad', default: 0, doc: 'An int, HxW, valid or same; at most half the window.' },
       { name: 'ceil', type: 'bool', default: false, doc: 'Round the output size up, as PyTorch ceil_mode.' },
     ],
-    infer: pool(op),
+    infer: asWindow(pool(op)),
   });
 }
 
 define({
   op: 'subsample',
   doc: "LeNet-5's subsampling: a sum over each window times a trainable coefficient, plus a trainable bias, per map (2·C parameters).",
-  positional: ['kernel'],
+  positional: ['size'],
   weights: true,
-  args: [{ ...kernelArg(true), doc: 'Window size; the stride equals it.' }, activationArg],
-  infer: subsample,
+  args: [{ name: 'size', type: 'pair', required: true, doc: 'Window size; the stride equals it.' }, activationArg],
+  infer: asWindow(subsample),
 });
 
 for (const op of ['adaptiveavgpool', 'adaptivemaxpool']) {
   define({
     op,
     doc: 'Pools to a fixed output size whatever the input size, as torchvision uses before its classifiers.',
-    positional: ['kernel'],
+    positional: ['size'],
     weights: false,
-    args: [{ name: 'kernel', type: 'pair', required: true, doc: 'The output size: an int or HxW.' }],
-    infer: adaptivePool(op),
+    args: [{ name: 'size', type: 'pair', required: true, doc: 'The output size: an int or HxW.' }],
+    infer: asWindow(adaptivePool(op)),
   });
 }
 

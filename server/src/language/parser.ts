@@ -20,7 +20,10 @@ class Parser {
   private pos = 0;
   /** Inside ( ) or [ ] newlines do not end statements. */
   private bracketDepth = 0;
+  /** Bodies inside bodies. */
   private nesting = 0;
+  /** Parentheses and lists inside each other; counted apart so deep bodies can still hold expressions. */
+  private exprNesting = 0;
   /** One error per token: the offset of the last token reported. */
   private lastErrorAt = -1;
 
@@ -247,6 +250,8 @@ class Parser {
   // ── bodies and statements ───────────────────────────────────────────────────
 
   private reportUnclosed(open: Span, at: Token, owner: string): void {
+    // Nested bodies left open at one spot: the innermost explains it; one error per token.
+    if (this.lastErrorAt === at.span.start) return;
     const where = at.kind === 'eof' ? this.eofSpan(at) : at.span;
     this.lastErrorAt = at.span.start;
     this.reporter.report('NN103', where, `'{' of ${owner} is never closed: add '}' before ${this.describe(at)}`, {
@@ -327,6 +332,9 @@ class Parser {
       label = { text: token.text, span: token.span };
     }
     const head = this.peek();
+    if (label && head.kind === 'name' && (head.text === 'let' || head.text === 'if')) {
+      this.error(head, `a label names a layer, a block use, parallel, residual or repeat; '${head.text}' cannot carry one`);
+    }
     switch (head.kind === 'name' ? head.text : '') {
       case 'input':
         return this.parseInput(label);
@@ -491,6 +499,9 @@ class Parser {
         this.next();
         const number = this.next();
         args.push({ value: { kind: 'ref', name: `${token.text}:${number.text}`, span: { start: token.span.start, end: number.span.end } }, span: { start: token.span.start, end: number.span.end } });
+      } else if (!this.startsExpression(token)) {
+        this.error(token, `unexpected ${this.describe(token)}: arguments are separated by spaces, like 'conv 64 kernel=3'`);
+        this.next();
       } else {
         const value = this.parseExpr();
         args.push({ value, span: value.span });
@@ -503,14 +514,29 @@ class Parser {
     return args;
   }
 
+  private startsExpression(token: Token): boolean {
+    if (token.kind !== 'punct') return token.kind !== 'newline' && token.kind !== 'eof';
+    return ['(', '[', '-', '+'].includes(token.text);
+  }
+
   private peekStartsNamedArg(): boolean {
     return this.peek().kind === 'name' && this.is('=', 1);
+  }
+
+  private reportUnclosedParen(open: Token): void {
+    const at = this.peek();
+    // An unterminated string swallowed the ')': its own error says enough.
+    if (this.lastErrorAt >= open.span.start || this.tokens[this.pos - 1]?.broken) return;
+    this.lastErrorAt = at.span.start;
+    this.reporter.report('NN103', at.kind === 'eof' ? this.eofSpan(at) : at.span, `'(' is never closed: add ')' before ${this.describe(at)}`, {
+      related: [{ uri: this.reporter.uri, span: open.span, message: "the '(' opens here" }],
+    });
   }
 
   /** `(a, b, name=c)` */
   private parseCallArgs(): Arg[] {
     const args: Arg[] = [];
-    this.next();
+    const open = this.next();
     this.bracketDepth++;
     while (!this.is(')') && this.peek().kind !== 'eof' && !this.is('}') && !this.is('{')) {
       const token = this.peek();
@@ -525,13 +551,19 @@ class Parser {
         args.push({ value, span: value.span });
       }
       if (!this.accept(',') && !this.is(')')) {
+        if (this.tokens[this.pos]!.kind === 'newline') {
+          // The line ended inside the parentheses: they were never closed.
+          this.bracketDepth--;
+          this.reportUnclosedParen(open);
+          return args;
+        }
         this.error(this.peek(), `expected ',' or ')', found ${this.describe(this.peek())}`);
         if (this.pos === before) this.next();
         else break;
       }
     }
     this.bracketDepth--;
-    this.expectClose(')');
+    this.expectClose(')', open.span.start);
     return args;
   }
 
@@ -550,16 +582,32 @@ class Parser {
   }
 
   parseExpr(): Expr {
-    if (++this.nesting > MAX_NESTING) {
+    if (++this.exprNesting > MAX_NESTING) {
       const token = this.peek();
       this.reporter.report('NN120', token.span, `expression nested deeper than ${MAX_NESTING} levels`);
-      this.nesting--;
-      this.recoverStatement();
-      return { kind: 'missing', span: token.span };
+      this.lastErrorAt = token.span.start;
+      this.skipNested();
+      this.exprNesting--;
+      return { kind: 'missing', span: { start: token.span.start, end: this.previousEnd } };
     }
     const expr = this.parseOr();
-    this.nesting--;
+    this.exprNesting--;
     return expr;
+  }
+
+  /** Skip an over-deep expression: balanced ( ) and [ ], stopping before the closer of an enclosing one. */
+  private skipNested(): void {
+    let depth = 0;
+    for (;;) {
+      const token = this.peek();
+      if (token.kind === 'eof' || (depth === 0 && this.bracketDepth === 0 && (token.kind === 'newline' || this.is(';') || this.is('}')))) return;
+      if (this.is('(') || this.is('[')) depth++;
+      else if (this.is(')') || this.is(']')) {
+        if (depth === 0) return;
+        depth--;
+      } else if (depth === 0 && this.is(',')) return;
+      this.next();
+    }
   }
 
   private binary(left: Expr, op: BinaryOp, right: Expr): Expr {
@@ -695,16 +743,13 @@ class Parser {
     const open = this.next();
     this.bracketDepth++;
     const items: Expr[] = [];
-    if (++this.nesting > MAX_NESTING) {
+    if (++this.exprNesting > MAX_NESTING) {
       this.reporter.report('NN120', open.span, `list nested deeper than ${MAX_NESTING} levels`);
-      let depth = 1;
-      while (depth > 0 && this.peek().kind !== 'eof') {
-        const t = this.next();
-        if (t.text === '[') depth++;
-        if (t.text === ']') depth--;
-      }
+      this.lastErrorAt = open.span.start;
+      this.skipNested();
+      this.accept(']');
       this.bracketDepth--;
-      this.nesting--;
+      this.exprNesting--;
       return { kind: 'missing', span: { start: open.span.start, end: this.previousEnd } };
     }
     while (!this.is(']') && this.peek().kind !== 'eof' && !this.is('}')) {
@@ -718,7 +763,7 @@ class Parser {
       this.error(next, `expected ',' or ']' in the list, found ${this.describe(next)}`);
       break;
     }
-    this.nesting--;
+    this.exprNesting--;
     this.bracketDepth--;
     if (!this.accept(']') && this.lastErrorAt < open.span.start) {
       this.lastErrorAt = this.peek().span.start;

@@ -14,6 +14,8 @@ export interface Token {
   value?: number | number[] | string;
   /** True when white space or a comment separates this token from the previous one. */
   spaced: boolean;
+  /** The scanner already reported this token as malformed (an unterminated string). */
+  broken?: boolean;
 }
 
 export const KEYWORDS = new Set([
@@ -38,9 +40,10 @@ export function scan(text: string, reporter: Reporter): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let spaced = true;
-  const push = (kind: TokenKind, start: number, end: number, value?: Token['value']): void => {
+  const push = (kind: TokenKind, start: number, end: number, value?: Token['value'], broken?: boolean): void => {
     const token: Token = { kind, text: text.slice(start, end), span: { start, end }, spaced };
     if (value !== undefined) token.value = value;
+    if (broken) token.broken = true;
     tokens.push(token);
     spaced = false;
   };
@@ -85,7 +88,7 @@ export function scan(text: string, reporter: Reporter): Token[] {
   return tokens;
 }
 
-type Push = (kind: TokenKind, start: number, end: number, value?: Token['value']) => void;
+type Push = (kind: TokenKind, start: number, end: number, value?: Token['value'], broken?: boolean) => void;
 
 /** Numbers (64, 0.01, 1e-3, 1_000) and dimension literals (3x224x224). Returns the new offset. */
 function scanNumber(text: string, start: number, reporter: Reporter, push: Push): number {
@@ -105,7 +108,7 @@ function scanNumber(text: string, start: number, reporter: Reporter, push: Push)
     i += text[i + 1] === '-' || text[i + 1] === '+' ? 2 : 1;
     digits();
   }
-  if (!isFloat && text[i] === 'x') return scanDims(text, start, i, reporter, push);
+  if (!isFloat && (text[i] === 'x' || (text[i] === '\u00d7' && isDigit(text.charCodeAt(i + 1))))) return scanDims(text, start, i, reporter, push);
   if (isNamePart(text.charCodeAt(i)) || text[i] === '.') {
     // "3kernel", "1.2.3": one malformed token, reported once, so the parse can go on.
     while (i < text.length && (isNamePart(text.charCodeAt(i)) || text[i] === '.')) i++;
@@ -123,7 +126,9 @@ function scanDims(text: string, start: number, afterFirst: number, reporter: Rep
   let i = afterFirst;
   const sizes = [Number(text.slice(start, afterFirst).replace(/_/g, ''))];
   let malformed = false;
-  while (text[i] === 'x') {
+  let timesSign = false;
+  while (text[i] === 'x' || (text[i] === '\u00d7' && isDigit(text.charCodeAt(i + 1)))) {
+    if (text[i] !== 'x') timesSign = true;
     i++;
     const partStart = i;
     while (i < text.length && isDigit(text.charCodeAt(i))) i++;
@@ -137,8 +142,11 @@ function scanDims(text: string, start: number, afterFirst: number, reporter: Rep
   if (malformed) {
     const literal = text.slice(start, i);
     reporter.report('NN104', { start, end: i }, `malformed dimension literal '${literal}': write whole numbers joined by 'x' with no spaces, like 3x224x224`);
+  } else if (timesSign) {
+    // Pasted from a paper: understood, but flagged so the file stays plain ASCII.
+    reporter.report('NN104', { start, end: i }, `write '${sizes.join('x')}' with the letter x, not the multiplication sign ×`);
   }
-  push('dims', start, i, sizes);
+  push('dims', start, i, malformed ? [] : sizes);
   return i;
 }
 
@@ -154,8 +162,9 @@ function scanString(text: string, start: number, reporter: Reporter, push: Push)
       i++;
     }
   }
-  if (text[i] === '"') i++;
+  const closed = text[i] === '"';
+  if (closed) i++;
   else reporter.report('NN105', { start, end: i }, 'unterminated string: add the closing \'"\' on the same line');
-  push('string', start, i, value);
+  push('string', start, i, value, !closed);
   return i;
 }

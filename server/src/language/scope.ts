@@ -15,6 +15,8 @@ export interface FileScope {
   imports: FileScope[];
   letValues: Map<string, Value | undefined>;
   evaluating: Set<string>;
+  /** Blocks some model expanded; the others are checked on their own. */
+  expanded: Set<ModelDecl>;
 }
 
 export function createFileScope(file: SourceFile, reporter: Reporter): FileScope {
@@ -28,6 +30,7 @@ export function createFileScope(file: SourceFile, reporter: Reporter): FileScope
     imports: [],
     letValues: new Map(),
     evaluating: new Set(),
+    expanded: new Set(),
   };
   const seen = new Map<string, { span: { start: number; end: number }; what: string }>();
   for (const decl of file.decls) {

@@ -76,6 +76,8 @@ export interface JsonField {
 
 export interface JsonLayer {
   path: string;
+  /** The file the layer is written in: differs from the model's for layers of imported blocks. */
+  file: string;
   label: string | null;
   op: string;
   line: number;
@@ -119,9 +121,10 @@ function jsonField(field: Field | null): JsonField | null {
   return field ? { size: [...field.size], jump: [...field.jump] } : null;
 }
 
-function jsonLayer(node: LayerNode, lines: LineIndex): JsonLayer {
+function jsonLayer(node: LayerNode, lines: LineIndex, file: string): JsonLayer {
   return {
     path: node.path,
+    file,
     label: node.label ?? null,
     op: node.op,
     line: lines.position(node.opSpan.start).line + 1,
@@ -158,7 +161,7 @@ export function toJson(analysis: Analysis, models: ModelResult[], displayPath: (
         flops: 2 * model.macs,
         receptiveField: jsonField(model.field),
         memory: { paramBytes: model.paramBytes, activationBytesPerSample: model.activationBytes, training },
-        layers: model.layers.map((node) => jsonLayer(node, linesOf(node.uri))),
+        layers: model.layers.map((node) => jsonLayer(node, linesOf(node.uri), displayPath(node.uri))),
       };
     }),
     diagnostics: analysis.diagnostics.map((d) => jsonDiagnostic(d, linesOf(d.uri), displayPath(d.uri))),
@@ -199,13 +202,13 @@ function totals(items: Item[]): Totals {
 
 function fieldText(field: Field | null): string {
   if (!field) return '';
-  const size = field.size.every((s) => s === field.size[0]) ? `${field.size[0]}` : field.size.join('×');
+  const size = field.size.every((s) => s === field.size[0]) ? trim(field.size[0]!) : field.size.map(trim).join('×');
   const jump = field.jump.every((j) => j === field.jump[0]) ? `${trim(field.jump[0]!)}` : field.jump.map(trim).join('×');
   return `${size} / ${jump}`;
 }
 
 function trim(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, '');
+  return Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/\.?0+$/, '');
 }
 
 function rowsOf(items: Item[], depth: number, maxDepth: number, rows: Row[]): void {
@@ -279,7 +282,7 @@ export function renderSummary(summary: ModelSummary, options: { depth?: number }
     `MACs:                  ${formatCount(model.macs)} (${formatScaled(model.macs)} MACs)`,
     `FLOPs (= 2 × MACs):    ${formatCount(2 * model.macs)} (${formatScaled(2 * model.macs)} FLOPs)`,
     `  MACs count conv and dense multiply-accumulates only (torchvision's convention); bias, pooling, norms and activations are not counted.`,
-    `Receptive field:       ${model.field ? `${model.field.size.join('×')} pixels, jump ${model.field.jump.map(trim).join('×')}` : 'n/a'}`,
+    `Receptive field:       ${model.field ? `${model.field.size.map(trim).join('×')} pixels, jump ${model.field.jump.map(trim).join('×')}` : 'n/a'}`,
     `Memory per sample:     parameters ${formatBytes(model.paramBytes)}, activations ${formatBytes(model.activationBytes)} (float32)`,
   ];
   if (training) {

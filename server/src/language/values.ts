@@ -105,7 +105,8 @@ export function evaluate(expr: Expr, env: EvalEnv, options: EvalOptions = {}): V
     case 'number':
       return Number.isNaN(expr.value) ? undefined : num(expr.value);
     case 'dims':
-      return { kind: 'dims', value: expr.value };
+      // A malformed literal was reported by the scanner and has no sizes: unknown, not wrong.
+      return expr.value.length ? { kind: 'dims', value: expr.value } : undefined;
     case 'string':
       return { kind: 'string', value: expr.value };
     case 'bool':
@@ -143,7 +144,8 @@ export function evaluate(expr: Expr, env: EvalEnv, options: EvalOptions = {}): V
 function evaluateRef(name: string, span: Span, env: EvalEnv, options: EvalOptions): Value | undefined {
   const bound = env.lookup(name);
   if (bound !== null) return bound;
-  if (options.anySymbol || options.symbols?.has(name)) return { kind: 'symbol', name };
+  // Where a word is expected (activation=…), an unknown word is the argument's error to explain.
+  if (options.anySymbol || options.symbols) return { kind: 'symbol', name };
   const candidates = [...env.names(), ...(options.symbols ?? [])];
   env.reporter.report('NN203', span, `unknown name '${name}'${suggestion(name, candidates)}`, { data: { name, suggestion: candidates } });
   return undefined;
@@ -292,7 +294,7 @@ function evaluateCall(expr: Extract<Expr, { kind: 'call' }>, env: EvalEnv, optio
   const [lo, hi] = fn.arity;
   if (expr.args.length < lo || expr.args.length > hi) {
     const expected = lo === hi ? `${lo}` : `at least ${lo}`;
-    env.reporter.report('NN208', expr.span, `${name}() takes ${expected} argument${lo === 1 && hi === 1 ? '' : 's'}, got ${expr.args.length}`);
+    env.reporter.report('NN208', expr.span, `${name}() takes ${expected} argument${lo === 1 ? '' : 's'}, got ${expr.args.length}`);
     return undefined;
   }
   const numbers: number[] = [];
