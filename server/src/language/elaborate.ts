@@ -3,7 +3,7 @@
 // and `shortcut if` depend on the shape that reaches each statement.
 import type { Arg, Body, InputStmt, LayerStmt, ModelDecl, Name, ParallelStmt, RepeatStmt, ResidualStmt, Stmt } from './ast';
 import { didYouMean, suggestion, type Code, type RelatedInfo, type Reporter } from './diagnostics';
-import { LAYERS, MERGE_MODES, type ArgSpec, type AttrValue, type FieldStep, type LayerSpec } from './layers';
+import { LAYERS, MERGE_MODES, WORDS, type ArgSpec, type AttrValue, type FieldStep, type LayerSpec } from './layers';
 import { blockNames, findBlock, Scope, type FileScope } from './scope';
 import { formatCount, formatShape, safeProduct, sameShape, type Shape } from './shapes';
 import type { Span } from './text';
@@ -170,7 +170,7 @@ function summarise(decl: ModelDecl, uri: string, x: Expansion, end: Flow, items:
 }
 
 function envFor(scope: Scope, inShape: Shape | null | undefined, reporter: Reporter): EvalEnv {
-  return { reporter, inShape, lookup: (name) => scope.lookup(name), names: () => scope.names() };
+  return { reporter, inShape, words: WORDS, lookup: (name) => scope.lookup(name), names: () => scope.names() };
 }
 
 /** The model's `input`: first, once, with whole sizes ≥ 1. It starts the flow of shapes. */

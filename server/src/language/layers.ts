@@ -648,3 +648,11 @@ for (const op of ACTIVATIONS) {
 
 export const MERGE_MODES = ['concat', 'add', 'mul', 'max', 'avg'] as const;
 export type MergeMode = (typeof MERGE_MODES)[number];
+
+/** Every word a layer argument can take (same, relu, bilinear, …): values wherever they are unbound. */
+export const WORDS: ReadonlySet<string> = new Set([
+  'same',
+  'valid',
+  ...MERGE_MODES,
+  ...Object.values(LAYERS).flatMap((spec) => spec.args.flatMap((arg) => (typeof arg.type === 'object' ? [...arg.type.oneOf] : []))),
+]);

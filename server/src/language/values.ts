@@ -30,6 +30,8 @@ export interface EvalEnv {
   names(): Iterable<string>;
   /** The shape arriving at the statement; null when it is unknown after an earlier error; undefined where `in` has no meaning. */
   inShape: Shape | null | undefined;
+  /** Words that are values wherever they are not bound (same, relu), so blocks can pass them on. */
+  words?: ReadonlySet<string>;
 }
 
 export interface EvalOptions {
@@ -145,7 +147,7 @@ function evaluateRef(name: string, span: Span, env: EvalEnv, options: EvalOption
   const bound = env.lookup(name);
   if (bound !== null) return bound;
   // Where a word is expected (activation=…), an unknown word is the argument's error to explain.
-  if (options.anySymbol || options.symbols) return { kind: 'symbol', name };
+  if (options.anySymbol || options.symbols || env.words?.has(name)) return { kind: 'symbol', name };
   const candidates = [...env.names(), ...(options.symbols ?? [])];
   env.reporter.report('NN203', span, `unknown name '${name}'${suggestion(name, candidates)}`, { data: { name, suggestion: candidates } });
   return undefined;
@@ -272,7 +274,9 @@ export function valuesEqual(a: Value, b: Value): boolean {
   if (a.kind === 'number' && b.kind === 'number') return a.value === b.value;
   if (a.kind === 'bool' && b.kind === 'bool') return a.value === b.value;
   if (a.kind === 'string' && b.kind === 'string') return a.value === b.value;
-  if (a.kind === 'symbol' && b.kind === 'symbol') return a.name === b.name;
+  // A word and a string with the same text are the same value: act == relu and act == "relu" agree.
+  const word = (v: Value): string | undefined => (v.kind === 'symbol' ? v.name : v.kind === 'string' ? v.value : undefined);
+  if (word(a) !== undefined && word(b) !== undefined) return word(a) === word(b);
   return describeValue(a) === describeValue(b) && a.kind === b.kind;
 }
 
