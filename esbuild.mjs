@@ -8,5 +8,6 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 
 await Promise.all([
   build({ ...common, entryPoints: ['runtime/src/cli.ts'], outfile: 'dist/netlens.js', banner: { js: '#!/usr/bin/env node' }, define: { NETLENS_VERSION: JSON.stringify(pkg.version) } }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', define: { NETLENS_VERSION: JSON.stringify(pkg.version) } }),
   build({ ...common, entryPoints: ['bench/src/analyze.bench.ts'], outfile: 'dist/bench.js' }),
 ]);

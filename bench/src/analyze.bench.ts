@@ -58,15 +58,24 @@ function round(ms: number, digits = 4): number {
 
 let sink = 0; // keeps every result observable, so no run can be optimised away
 
-function timeRuns(fn: () => BenchAnalysis, warmup: number, runs: number): number[] {
+/** Times `runs` calls after `warmup` untimed ones. A case far off its target stops early (at least
+ *  5 timed runs) once it has used `budgetMs`, so one slow case cannot push the bench past minutes. */
+function timeRuns(fn: () => BenchAnalysis, warmup: number, runs: number, budgetMs = Infinity): number[] {
   for (let i = 0; i < warmup; i++) sink += fn().diagnostics.length;
-  const out: number[] = new Array(runs);
+  const out: number[] = [];
+  let spent = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
     const a = fn();
     const t1 = process.hrtime.bigint();
     sink += a.diagnostics.length;
-    out[i] = Number(t1 - t0) / 1e6;
+    const ms = Number(t1 - t0) / 1e6;
+    out.push(ms);
+    spent += ms;
+    if (spent > budgetMs && out.length >= 5 && out.length < runs) {
+      console.log(`  (stopped after ${out.length} of ${runs} runs: ${Math.round(spent)} ms spent, budget ${budgetMs} ms)`);
+      break;
+    }
   }
   return out;
 }
@@ -243,8 +252,8 @@ function main() {
   console.log(`checked: plain models have ${fmtInt(m1k.params.trainable)} and ${fmtInt(m10k.params.trainable)} trainable parameters as counted by hand\n`);
 
   const rTimes = timeRuns(() => analyze(resnet, 'bench://resnet152.nn'), RUNS.resnetWarm, RUNS.resnet);
-  const p1kTimes = timeRuns(() => analyze(plain1k.source, 'bench://plain1k.nn'), RUNS.plainWarm, RUNS.plain1k);
-  const p10kTimes = timeRuns(() => analyze(plain10k.source, 'bench://plain10k.nn'), RUNS.plain10kWarm, RUNS.plain10k);
+  const p1kTimes = timeRuns(() => analyze(plain1k.source, 'bench://plain1k.nn'), RUNS.plainWarm, RUNS.plain1k, 20_000);
+  const p10kTimes = timeRuns(() => analyze(plain10k.source, 'bench://plain10k.nn'), RUNS.plain10kWarm, RUNS.plain10k, 45_000);
   const fresh = freshProcess();
   const r = stats(rTimes);
   const s1k = stats(p1kTimes);
@@ -356,6 +365,7 @@ const METHOD =
   'torchvision.models.resnet152() on the CPU (torch 1.13 cannot construct it on the meta device), .to("meta"), ' +
   `then a no_grad forward of a meta 1x3x224x224 tensor (2 warm-up, median of ${RUNS.torchForward}; builds: median of ${RUNS.torchBuild}): ` +
   'shape propagation without arithmetic; its "cold" figure adds the import but not the interpreter start-up. ' +
+  'A case that spends more than its budget (plain 1k: 20 s, plain 10k: 45 s) stops after at least 5 timed runs; the runs column shows how many were timed. ' +
   'Compare only ratios from one run: on shared machines single figures vary by about ±20%.';
 
 function fix(ms: number): string {
