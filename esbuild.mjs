@@ -1,13 +1,18 @@
-// Bundles the CLI (and, as they land, the server and the extension) into dist/. tsc only type-checks.
+// Bundles everything into dist/: the CLI, the language server, the VS Code extension and the
+// benchmarks. tsc only type-checks. An entry whose source does not exist yet is skipped.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-
+const version = { NETLENS_VERSION: JSON.stringify(pkg.version) };
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 
-await Promise.all([
-  build({ ...common, entryPoints: ['runtime/src/cli.ts'], outfile: 'dist/netlens.js', banner: { js: '#!/usr/bin/env node' }, define: { NETLENS_VERSION: JSON.stringify(pkg.version) } }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', define: { NETLENS_VERSION: JSON.stringify(pkg.version) } }),
-  build({ ...common, entryPoints: ['bench/src/analyze.bench.ts'], outfile: 'dist/bench.js' }),
-]);
+const entries = [
+  { entryPoints: ['runtime/src/cli.ts'], outfile: 'dist/netlens.js', banner: { js: '#!/usr/bin/env node' }, define: version },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', define: version },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], define: version },
+  { entryPoints: ['bench/src/analyze.bench.ts'], outfile: 'dist/bench.js' },
+  { entryPoints: ['bench/src/lsp.bench.ts'], outfile: 'dist/lsp.bench.js' },
+];
+
+await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
