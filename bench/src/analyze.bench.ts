@@ -351,7 +351,7 @@ function main() {
 
 const RUNS = QUICK
   ? { resnetWarm: 10, resnet: 50, plainWarm: 2, plain1k: 5, plain10kWarm: 1, plain10k: 5, torchForward: 5, torchBuild: 1, cold: 1 }
-  : { resnetWarm: 50, resnet: 300, plainWarm: 5, plain1k: 25, plain10kWarm: 3, plain10k: 20, torchForward: 20, torchBuild: 3, cold: 3 };
+  : { resnetWarm: 50, resnet: 300, plainWarm: 10, plain1k: 50, plain10kWarm: 3, plain10k: 20, torchForward: 20, torchBuild: 3, cold: 3 };
 
 const METHOD =
   'Each figure is the wall time of one analyzeDocument(text) call — lexing, parsing, name resolution, ' +

@@ -98,6 +98,7 @@ class Expansion {
   inputSeen = false;
   readonly calls: CallSite[] = [];
   readonly stack: string[] = [];
+  readonly names = new Map<Group, GroupNames>();
   complete = true;
   stopped = false;
 
@@ -279,20 +280,29 @@ function walkStatement(x: Expansion, stmt: Stmt, scope: Scope, flow: Flow, group
   }
 }
 
-/** Names already used under each group, so paths stay unique in time linear in the layer count. */
-const usedNames = new WeakMap<Group, Set<string>>();
+/** Names used under one group, and the next suffix to try per base name, so paths stay unique in linear time. */
+interface GroupNames {
+  used: Set<string>;
+  next?: Map<string, number>;
+}
 
-function childPath(group: Group, base: string): string {
-  let used = usedNames.get(group);
-  if (!used) usedNames.set(group, (used = new Set()));
+function childPath(x: Expansion, group: Group, base: string): string {
+  let names = x.names.get(group);
+  if (!names) x.names.set(group, (names = { used: new Set() }));
   let name = base;
-  for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
-  used.add(name);
+  if (names.used.has(name)) {
+    names.next ??= new Map();
+    let n = names.next.get(base) ?? 2;
+    while (names.used.has(`${base}_${n}`)) n++;
+    name = `${base}_${n}`;
+    names.next.set(base, n + 1);
+  }
+  names.used.add(name);
   return group.path ? `${group.path}.${name}` : name;
 }
 
-function openGroup(parent: Group, type: GroupKind, name: string, uri: string, span: Span, label?: Name): Group {
-  const group: Group = { kind: 'group', type, name, path: childPath(parent, label?.text ?? name), uri, span, depth: parent.depth + 1, children: [], output: null };
+function openGroup(x: Expansion, parent: Group, type: GroupKind, name: string, uri: string, span: Span, label?: Name): Group {
+  const group: Group = { kind: 'group', type, name, path: childPath(x, parent, label?.text ?? name), uri, span, depth: parent.depth + 1, children: [], output: null };
   if (label) group.label = label.text;
   parent.children.push(group);
   return group;
@@ -366,51 +376,66 @@ function bindArgs(args: Arg[], params: string[], positional: string[], what: str
   return { values, ok, misspelled };
 }
 
-function argSymbols(spec: ArgSpec): ReadonlySet<string> | undefined {
-  if (typeof spec.type === 'object') return new Set(spec.type.oneOf);
-  if (spec.type === 'pad') return PAD_WORDS;
-  return undefined;
-}
 const PAD_WORDS: ReadonlySet<string> = new Set(['same', 'valid']);
+
+interface ArgInfo {
+  names: string[];
+  byName: Map<string, ArgSpec>;
+  /** Evaluation options per argument: the words it accepts. */
+  options: Map<string, { symbols?: ReadonlySet<string> }>;
+}
+
+/** Per-layer argument tables, built once: addLayer runs for every layer of every model. */
+const argInfo = new WeakMap<LayerSpec, ArgInfo>();
+
+function infoOf(spec: LayerSpec): ArgInfo {
+  let info = argInfo.get(spec);
+  if (!info) {
+    const options = new Map<string, { symbols?: ReadonlySet<string> }>();
+    for (const arg of spec.args) {
+      const symbols = typeof arg.type === 'object' ? new Set(arg.type.oneOf) : arg.type === 'pad' ? PAD_WORDS : undefined;
+      options.set(arg.name, symbols ? { symbols } : {});
+    }
+    info = { names: spec.args.map((a) => a.name), byName: new Map(spec.args.map((a) => [a.name, a])), options };
+    argInfo.set(spec, info);
+  }
+  return info;
+}
 
 function addLayer(x: Expansion, stmt: LayerStmt, spec: LayerSpec, scope: Scope, flow: Flow, group: Group): Flow {
   const reporter = x.reporter.forFile(scope.file.uri);
-  const names = spec.args.map((a) => a.name);
-  const bound = bindArgs(stmt.args, names, spec.positional, spec.op, reporter);
+  const info = infoOf(spec);
+  const bound = bindArgs(stmt.args, info.names, spec.positional, spec.op, reporter);
   const env = envFor(scope, flow.shape, reporter);
   const attrs: Record<string, AttrValue> = {};
-  const argSpans = new Map<string, Span>();
   let ok = bound.ok;
   for (const [name, entry] of bound.values) {
-    const argSpec = spec.args.find((a) => a.name === name)!;
-    const symbols = argSymbols(argSpec);
-    const value = evaluate(entry.expr.value, env, symbols ? { symbols } : {});
-    argSpans.set(name, entry.expr.value.span);
+    const argSpec = info.byName.get(name)!;
+    const value = evaluate(entry.expr.value, env, info.options.get(name));
     const coerced = value === undefined ? undefined : coerce(argSpec, value, entry.expr.value.span, spec.op, reporter);
     if (coerced === undefined) ok = false;
-    else attrs[name] = coerced;
+    // No activation is the absence of one; never `delete`, which slows every later access.
+    else if (!(name === 'activation' && (coerced === 'none' || coerced === 'linear'))) attrs[name] = coerced;
   }
   for (const argSpec of spec.args) {
-    if (argSpec.name in attrs || bound.values.has(argSpec.name)) continue;
+    if (bound.values.has(argSpec.name)) continue;
     if (argSpec.required && bound.misspelled.has(argSpec.name)) ok = false;
     else if (argSpec.required) {
       reporter.report('NN204', stmt.op.span, `${spec.op} needs ${argSpec.name}: ${argSpec.doc}${spec.positional[0] === argSpec.name ? ` Write it first, like '${spec.op} 64 …'` : ` Add ${argSpec.name}=…`}`, { data: { argument: argSpec.name } });
       ok = false;
-    } else if (argSpec.default !== undefined) attrs[argSpec.name] = argSpec.default;
+    } else if (argSpec.default !== undefined && argSpec.name !== 'activation') attrs[argSpec.name] = argSpec.default;
   }
-  if (attrs.activation === 'none' || attrs.activation === 'linear') delete attrs.activation;
   const node = newNode(x, stmt, scope, spec.op, attrs, flow, group);
   if (!ok || flow.shape === null) {
     x.complete = false;
     return pushNode(x, node, group, { ...flow, shape: null, field: null });
   }
-  const related = callRelated(x);
   const result = spec.infer({
     input: flow.shape,
     attrs,
     report: (code: Code, message: string, arg?: string, data?: Record<string, unknown>) => {
-      const span = (arg && argSpans.get(arg)) || stmt.op.span;
-      const extra: { related?: RelatedInfo[]; data?: Record<string, unknown> } = { related };
+      const span = (arg && bound.values.get(arg)?.expr.value.span) || stmt.op.span;
+      const extra: { related?: RelatedInfo[]; data?: Record<string, unknown> } = { related: callRelated(x) };
       if (data) extra.data = data;
       reporter.report(code, span, message, extra);
     },
@@ -421,7 +446,7 @@ function addLayer(x: Expansion, stmt: LayerStmt, spec: LayerSpec, scope: Scope, 
   }
   const size = safeProduct(result.output);
   if (size === undefined || !Number.isSafeInteger(result.params) || !Number.isSafeInteger(result.macs)) {
-    reporter.report('NN320', stmt.op.span, `${spec.op} produces ${formatShape(result.output)} with ${result.params.toExponential(3)} parameters and ${result.macs.toExponential(3)} MACs, past 2^53, where counts stop being exact`, { related });
+    reporter.report('NN320', stmt.op.span, `${spec.op} produces ${formatShape(result.output)} with ${result.params.toExponential(3)} parameters and ${result.macs.toExponential(3)} MACs, past 2^53, where counts stop being exact`, { related: callRelated(x) });
     x.complete = false;
     return pushNode(x, node, group, { ...flow, shape: null, field: null });
   }
@@ -438,7 +463,7 @@ function addLayer(x: Expansion, stmt: LayerStmt, spec: LayerSpec, scope: Scope, 
 function newNode(x: Expansion, stmt: LayerStmt | { span: Span; op: Name; label?: Name }, scope: Scope, op: string, attrs: Record<string, AttrValue>, flow: Flow, group: Group): LayerNode {
   const node: LayerNode = {
     id: x.nodes.length,
-    path: childPath(group, stmt.label?.text ?? op),
+    path: childPath(x, group, stmt.label?.text ?? op),
     op,
     attrs,
     inputs: [flow.last],
@@ -632,7 +657,7 @@ function callBlock(x: Expansion, stmt: LayerStmt, decl: ModelDecl, file: FileSco
   }
   if (!ok) x.complete = false;
   file.expanded.add(decl);
-  const blockGroup = openGroup(group, 'block', name, scope.file.uri, stmt.span, stmt.label);
+  const blockGroup = openGroup(x, group, 'block', name, scope.file.uri, stmt.span, stmt.label);
   x.stack.push(name);
   x.calls.push({ uri: scope.file.uri, span: stmt.span, name, input: flow.shape });
   const end = walkBody(x, decl.body.stmts, inner, flow, blockGroup, /*inModel*/ false);
@@ -651,13 +676,13 @@ function walkParallel(x: Expansion, stmt: ParallelStmt, scope: Scope, flow: Flow
     if ((MERGE_MODES as readonly string[]).includes(stmt.merge.text)) mode = stmt.merge.text;
     else reporter.report('NN205', stmt.merge.span, `parallel merges with ${MERGE_MODES.join(', ')}, not '${stmt.merge.text}'${suggestion(stmt.merge.text, MERGE_MODES)}`, { data: { candidates: MERGE_MODES } });
   }
-  const parallel = openGroup(group, 'parallel', 'parallel', scope.file.uri, stmt.span, stmt.label);
+  const parallel = openGroup(x, group, 'parallel', 'parallel', scope.file.uri, stmt.span, stmt.label);
   if (stmt.branches.length === 0) {
     reporter.report('NN314', stmt.keyword, 'parallel has no branches; add branch { … } blocks (an empty branch { } passes its input through)');
     return flow;
   }
   const ends: Array<{ flow: Flow; span: Span; name: string }> = stmt.branches.map((branch, i) => {
-    const branchGroup = openGroup(parallel, 'branch', `branch${i + 1}`, scope.file.uri, branch.span, branch.label);
+    const branchGroup = openGroup(x, parallel, 'branch', `branch${i + 1}`, scope.file.uri, branch.span, branch.label);
     const end = walkBody(x, branch.body.stmts, scope.child(), flow, branchGroup, false);
     branchGroup.output = end.shape;
     return { flow: end, span: lastSpan(branch.body, branch.keyword), name: branch.label?.text ?? `branch ${i + 1}` };
@@ -672,8 +697,8 @@ function lastSpan(body: Body, fallback: Span): Span {
 
 function walkResidual(x: Expansion, stmt: ResidualStmt, scope: Scope, flow: Flow, group: Group): Flow {
   const reporter = x.reporter.forFile(scope.file.uri);
-  const residual = openGroup(group, 'residual', 'residual', scope.file.uri, stmt.span, stmt.label);
-  const bodyGroup = openGroup(residual, 'branch', 'body', scope.file.uri, stmt.body.span);
+  const residual = openGroup(x, group, 'residual', 'residual', scope.file.uri, stmt.span, stmt.label);
+  const bodyGroup = openGroup(x, residual, 'branch', 'body', scope.file.uri, stmt.body.span);
   const bodyEnd = walkBody(x, stmt.body.stmts, scope.child(), flow, bodyGroup, false);
   bodyGroup.output = bodyEnd.shape;
   let useShortcut = stmt.shortcut !== undefined;
@@ -692,7 +717,7 @@ function walkResidual(x: Expansion, stmt: ResidualStmt, scope: Scope, flow: Flow
   let shortcutSpan: Span = stmt.keyword;
   let shortcutName = 'the identity shortcut';
   if (useShortcut && stmt.shortcut) {
-    const shortcutGroup = openGroup(residual, 'shortcut', 'shortcut', scope.file.uri, stmt.shortcut.span);
+    const shortcutGroup = openGroup(x, residual, 'shortcut', 'shortcut', scope.file.uri, stmt.shortcut.span);
     shortcutEnd = walkBody(x, stmt.shortcut.body.stmts, scope.child(), flow, shortcutGroup, false);
     shortcutGroup.output = shortcutEnd.shape;
     shortcutSpan = lastSpan(stmt.shortcut.body, stmt.shortcut.keyword);
@@ -806,7 +831,7 @@ function walkRepeat(x: Expansion, stmt: RepeatStmt, scope: Scope, flow: Flow, gr
     x.complete = false;
     return { ...flow, shape: null, field: null };
   }
-  const repeat = openGroup(group, 'repeat', 'repeat', scope.file.uri, stmt.span, stmt.label);
+  const repeat = openGroup(x, group, 'repeat', 'repeat', scope.file.uri, stmt.span, stmt.label);
   const before = x.nodes.length;
   for (let i = 0; i < count && !x.stopped; i++) {
     if (i === 1 && tooManyLayers(x, stmt, count, x.nodes.length - before)) break;
