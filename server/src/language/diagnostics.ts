@@ -121,6 +121,9 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let best: string | undefined;
   let bestDistance = limit + 1;
   const lower = word.toLowerCase();
+  // An abbreviation ("val_acc" for "val_accuracy") is as good a guess as a typo.
+  const extended = word.length >= 3 ? [...candidates].filter((c) => c.toLowerCase().startsWith(lower) && c !== word) : [];
+  if (extended.length === 1) return extended[0];
   for (const candidate of candidates) {
     if (candidate === word) continue;
     const d = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase(), bestDistance);

@@ -182,7 +182,7 @@ function applySetting(setting: Setting, config: TrainConfig, seen: Map<string, S
       return;
     }
     const value = checkOption(key, spec.value, evaluate(positional[0]!.value, env), positional[0]!.span, reporter);
-    if (typeof value === 'number') (config as unknown as Record<string, number>)[key] = value;
+    if (typeof value === 'number' && (key === 'epochs' || key === 'batch' || key === 'seed')) config[key] = value;
     return;
   }
   let kind: string | undefined;
@@ -250,7 +250,7 @@ function store(key: string, kind: string | undefined, options: Record<string, nu
     case 'loss':
     case 'engine':
     case 'precision':
-      (config as unknown as Record<string, string>)[key] = kind!;
+      config[key] = kind!;
       return;
   }
 }
