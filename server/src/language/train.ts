@@ -264,7 +264,9 @@ function checkOption(name: string, spec: OptionSpec, value: Value | undefined, s
   };
   if (typeof type === 'object') {
     const word = value.kind === 'symbol' ? value.name : value.kind === 'string' ? value.value : '';
-    return type.oneOf.includes(word) ? word : bad(`one of ${type.oneOf.join(', ')}${suggestion(word, type.oneOf)}`);
+    if (type.oneOf.includes(word)) return word;
+    reporter.report('NN216', span, `${name} needs one of ${type.oneOf.join(', ')}, but it is ${describeValue(value)}${suggestion(word, type.oneOf)}`);
+    return undefined;
   }
   if (type === 'bool') return value.kind === 'bool' ? value.value : bad('true or false');
   if (type === 'string') return value.kind === 'string' ? value.value : bad('a quoted string');
