@@ -36,10 +36,11 @@ def alexnet_2012():
 
 
 def encoder_decoder():
-    """examples/encoder_decoder.nn: two stride-2 convs down, two stride-2 transposed convs back up."""
+    """examples/encoder_decoder.nn: two stride-2 convs down, a 3x3 conv at 7x7, two stride-2 transposed convs back up."""
     return nn.Sequential(
         nn.Conv2d(1, 16, 3, stride=2, padding=1), nn.ReLU(),
         nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.ReLU(),
+        nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(),
         nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
         nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid(),
     )
@@ -66,7 +67,7 @@ BUILDERS = {
     'resnet34': (lambda: tvm.resnet34(), (3, 224, 224)),
     'resnet50': (lambda: tvm.resnet50(), (3, 224, 224)),
     'encoder_decoder': (encoder_decoder, (1, 28, 28)),
-    'dilated': (dilated, (1, 64, 64)),
+    'dilated': (dilated, (1, 32, 32)),
 }
 
 KINDS = {

@@ -2,6 +2,7 @@
 // block cycles, elaborate every model and check every train block. Pure: imports are read
 // through the `load` callback the caller supplies, so the core itself never touches the disk.
 import type { LayerStmt, ModelDecl, SourceFile, Stmt } from './ast';
+import { adviseModel } from './advice';
 import { Reporter, type Diagnostic } from './diagnostics';
 import { checkUnusedBlock, elaborateModel, type ModelResult } from './elaborate';
 import { LAYERS } from './layers';
@@ -40,7 +41,9 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Ana
   const models: ModelResult[] = [];
   for (const decl of root.file.decls) {
     if (decl.kind !== 'model' || decl.name.missing || root.models.get(decl.name.text) !== decl) continue;
-    models.push(elaborateModel(decl, root, argsFromTrain(decl, trains)));
+    const model = elaborateModel(decl, root, argsFromTrain(decl, trains));
+    adviseModel(model, reporter);
+    models.push(model);
   }
   checkUnused(root);
   const diagnostics = reporter.diagnostics.sort((a, b) => (a.uri === b.uri ? a.span.start - b.span.start : a.uri === uri ? -1 : b.uri === uri ? 1 : a.uri.localeCompare(b.uri)));

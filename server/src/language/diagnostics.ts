@@ -63,6 +63,14 @@ export const CODES = {
   NN314: { severity: 'error', title: 'Parallel without branches' },
   NN320: { severity: 'error', title: 'Element count beyond 2^53' },
   NN321: { severity: 'error', title: 'Model expands to too many layers' },
+  // NN4xx: architecture advice
+  NN401: { severity: 'warning', title: 'Dense layer dominates the parameters' },
+  NN402: { severity: 'info', title: 'Large kernel past the stem' },
+  NN403: { severity: 'info', title: 'Expensive conv on many input channels' },
+  NN404: { severity: 'warning', title: 'Deep plain stack' },
+  NN405: { severity: 'hint', title: 'Saturating activations' },
+  NN406: { severity: 'warning', title: 'Receptive field too small' },
+  NN407: { severity: 'warning', title: 'Early collapse' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;
@@ -98,13 +106,14 @@ export class Reporter {
     return uri === this.uri ? this : new Reporter(uri, this);
   }
 
-  report(code: Code, span: Span, message: string, extra?: { related?: RelatedInfo[]; data?: Record<string, unknown>; uri?: string }): void {
+  report(code: Code, span: Span, message: string, extra?: { related?: RelatedInfo[]; data?: Record<string, unknown>; uri?: string; severity?: Severity }): void {
     const uri = extra?.uri ?? this.uri;
     // A block used many times reports the same problem once per distinct message.
     const key = `${uri}|${code}|${span.start}|${span.end}|${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    const diagnostic: Diagnostic = { code, severity: CODES[code].severity, uri, span, message };
+    // A rule may raise its table severity for a worse case (NN405: a hint, a warning when deep).
+    const diagnostic: Diagnostic = { code, severity: extra?.severity ?? CODES[code].severity, uri, span, message };
     if (extra?.related?.length) diagnostic.related = extra.related;
     if (extra?.data) diagnostic.data = extra.data;
     this.diagnostics.push(diagnostic);
