@@ -66,7 +66,10 @@ function check(fixture: string, code: Code, expected: Expectation): Checked {
   expect(diagnostic.severity).toBe(expected.severity);
   for (const part of expected.message) expect(diagnostic.message).toContain(part);
   const allowed = new Set(expected.allow ?? []);
-  const others = analysis.diagnostics.filter((d) => d.code !== code && !allowed.has(d.code)).map((d) => d.code);
+  // Advice and training risks (NN4xx, NN5xx) are judged on top of a file's errors; a case about
+  // something else ignores them unless it lists them.
+  const judged = (c: Code): boolean => (c.startsWith('NN4') || c.startsWith('NN5')) && c !== code && !(expected.others ?? []).includes(c);
+  const others = analysis.diagnostics.filter((d) => d.code !== code && !allowed.has(d.code) && !judged(d.code)).map((d) => d.code);
   expect(others, `diagnostics:\n${all}`).toEqual(expected.others ?? []);
   return { analysis, diagnostic, text, ranges };
 }
@@ -756,6 +759,216 @@ model Skipper {
     message: ['conv 1×1 with stride 4', 'reads only 6.3% of its input pixels'],
     // Skipping pixels also leaves the last conv seeing 9×9 of 64×64.
     others: ['NN406'],
+  },
+  // NN5xx: training risks; test/risks.test.ts has the near misses and the verdicts.
+  NN501: {
+    severity: 'error',
+    fixture: `
+model LeNet5 {
+  input 1x32x32
+  conv 6 kernel=5 activation=relu
+  avgpool 2
+  conv 16 kernel=5 activation=relu
+  avgpool 2
+  flatten
+  dense 84 activation=relu
+  dense 10
+}
+train LeNet5 {
+  data ‹mnist›
+  validation 0.1
+  epochs 10
+  batch 64
+}`,
+    message: ["model LeNet5 takes 1×32×32 but MNIST samples are 1×28×28", "pad them with 'pad=2' on the data line (LeNet-5's paper padded its 28×28 digits to 32×32), or change the model's input to 1x28x28"],
+  },
+  NN502: {
+    severity: 'error',
+    fixture: `
+model Net {
+  input 1x28x28
+  conv 16 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  globalavgpool
+  dense 1000
+}
+train Net {
+  data ‹mnist›
+  validation 0.1
+  epochs 5
+}`,
+    message: ["model Net ends in 1,000 units but MNIST has 10 classes", "make its last layer 'dense 10'"],
+  },
+  NN503: {
+    severity: 'error',
+    fixture: `
+model Net {
+  input 1x28x28
+  conv 16 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  globalavgpool
+  dense 10 activation=softmax
+}
+train Net {
+  data mnist
+  validation 0.1
+  epochs 5
+  loss ‹mse›
+}`,
+    message: ["mse on a 10-class classifier treats class labels as numbers to regress", "use crossentropy"],
+  },
+  NN504: {
+    severity: 'warning',
+    fixture: `
+model Wide {
+  input 3x32x32
+  conv 64 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 128 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 256 kernel=3 padding=1 activation=relu
+  globalavgpool
+  dense 512 activation=relu
+  dense 10
+}
+train ‹Wide› {
+  data synthetic samples=500 classes=10
+  validation 0.1
+  epochs 40
+  batch 16
+}`,
+    message: ["507,530 parameters on 450 training samples is 1,128 per sample, with no regularisation (no dropout, augmentation, weight decay, early stopping or batch norm)", "overfitting risk is high. AlexNet fought this with dropout and augmentation on a million images"],
+  },
+  NN505: {
+    severity: 'warning',
+    fixture: `
+model Net {
+  input 1x28x28
+  conv 16 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  globalavgpool
+  dense 10
+}
+train Net {
+  data mnist
+  validation 0.1
+  epochs ‹1›
+  batch 256
+}`,
+    message: ["1 epoch × ⌈54,000 / 256⌉ = 211 steps", "under 1,000 optimizer steps rarely train a network from scratch, so underfitting risk is medium"],
+  },
+  NN506: {
+    severity: 'warning',
+    fixture: `
+model Net {
+  input 1x28x28
+  conv 16 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  globalavgpool
+  dense 10
+}
+train Net {
+  data mnist
+  validation 0.1
+  epochs 5
+  optimizer adam lr=‹0.01›
+}`,
+    message: ["lr=0.01 is above 0.003 for adam with no warm-up", "the loss is likely to diverge"],
+  },
+  NN507: {
+    severity: 'warning',
+    fixture: `
+model Net {
+  input 1x28x28
+  conv 16 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  globalavgpool
+  dense 10
+}
+train Net {
+  data mnist
+  validation 0.1
+  epochs 40
+  batch ‹1024›
+  optimizer sgd lr=0.1 momentum=0.9
+}`,
+    message: ["the linear scaling rule (Goyal et al. 2017) gives lr ≈ 0.1 × 1024 / 256 = 0.4 for SGD at batch 1024", "batches of 1,024 need a warm-up to train stably at that rate"],
+  },
+  NN508: {
+    severity: 'warning',
+    fixture: `
+model Net {
+  input 1x28x28
+  conv 16 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  globalavgpool
+  ‹dropout› 0.8
+  dense 10
+}
+train Net {
+  data mnist
+  validation 0.1
+  epochs 5
+}`,
+    message: ["dropout 0.8 drops 80% of activations in a model of 14,378 parameters", "too little is left to learn with, so underfitting risk is medium"],
+  },
+  NN509: {
+    severity: 'info',
+    fixture: `
+model Net {
+  input 1x28x28
+  conv 16 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  globalavgpool
+  dense 10
+}
+train Net {
+  data mnist
+  validation 0.1
+  epochs 5
+  optimizer ‹adam› lr=1e-3 weight_decay=1e-4
+}`,
+    message: ["adam adds weight_decay=1e-4 to the gradient, where Adam's scaling weakens it for the weights that need it most", "adamw decouples it (Loshchilov & Hutter 2019)"],
+  },
+  NN510: {
+    severity: 'warning',
+    fixture: `
+model Net {
+  input 1x28x28
+  conv 16 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  maxpool 2
+  conv 32 kernel=3 padding=1 activation=relu
+  globalavgpool
+  dense 10
+}
+train ‹Net› {
+  data mnist
+  epochs 5
+}`,
+    message: ["train Net has no validation split or set, so overfitting cannot be seen while it happens", "add 'validation 0.1'"],
   },
 } satisfies Record<Code, Case>;
 

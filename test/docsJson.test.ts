@@ -127,6 +127,11 @@ describe('docs/json.md documents the JSON of netlens summary', () => {
     for (const model of json.models as Json[]) expectDocumented((model.memory as Json).training, 'Training memory');
   });
 
+  it('lists exactly the keys of the risk verdict', () => {
+    const json = summaryJson('examples/lenet5.nn');
+    for (const model of json.models as Json[]) expectDocumented(model.risks, 'Risks');
+  });
+
   it('shows what the CLI prints for examples/lenet5.nn in its example', () => {
     const block = /^## Example\n[\s\S]*?```json\n([\s\S]*?)```/m.exec(DOC);
     expect(block, 'docs/json.md has a json block under "## Example"').not.toBeNull();

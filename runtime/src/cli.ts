@@ -1,9 +1,13 @@
-// The `netlens` command: check and summary over the language core. Each command is a function
-// from parsed arguments to an exit code, so tests can run them without a process.
+// The `netlens` command: check and summary over the language core, and `lsp`, the language
+// server for editors other than VS Code. Each command is a function from parsed arguments to an
+// exit code, so tests can run them without a process.
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { analyzeDocument, renderSummary, summarize, toJson, type Analysis } from '../../server/src/language/index';
 import { jsonDiagnostic } from '../../server/src/language/summary';
+import { readDataFacts } from './data/facts';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from '../../server/src/server';
 
 const USAGE = `netlens — shapes, parameters, MACs and receptive fields for .nn convolutional networks
 
@@ -11,6 +15,8 @@ Usage:
   netlens check FILE...                       diagnostics as path:line:col: severity CODE: message; exit 1 on any error
   netlens summary FILE [--model NAME] [--depth N] [--json]
                                               a table per model (or the versioned JSON of docs/json.md)
+  netlens lsp --stdio | --node-ipc | --socket=PORT
+                                              the language server (the one the VS Code extension runs), for other editors
   netlens --version
 `;
 
@@ -56,6 +62,7 @@ function analyzeFile(file: string, io: Io): Analysis | undefined {
   }
   return analyzeDocument(text, {
     uri: path,
+    dataFacts: readDataFacts,
     load: (uri) => {
       try {
         return readFileSync(uri, 'utf8');
@@ -137,6 +144,16 @@ export function summary(args: string[], io: Io): number {
   return 0;
 }
 
+/** Starts the language server; vscode-languageserver reads the transport from process.argv. */
+export function lsp(args: string[], io: Io): number {
+  if (!args.some((a) => /^--(stdio|node-ipc|socket|pipe)(=.+)?$/.test(a))) {
+    io.err('netlens lsp: give a transport: --stdio, --node-ipc, --socket=PORT or --pipe=NAME\n');
+    return 2;
+  }
+  startServer(createConnection(ProposedFeatures.all));
+  return 0;
+}
+
 export function main(argv: string[], io: Io): number {
   const [command, ...rest] = argv;
   switch (command) {
@@ -144,6 +161,8 @@ export function main(argv: string[], io: Io): number {
       return check(rest, io);
     case 'summary':
       return summary(rest, io);
+    case 'lsp':
+      return lsp(rest, io);
     case '--version':
     case '-v':
       io.out(`${VERSION}\n`);

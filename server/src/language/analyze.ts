@@ -3,6 +3,7 @@
 // through the `load` callback the caller supplies, so the core itself never touches the disk.
 import type { LayerStmt, ModelDecl, SourceFile, Stmt } from './ast';
 import { adviseModel } from './advice';
+import { judgeTrain, type DataFactsReader } from './risks';
 import { Reporter, type Diagnostic } from './diagnostics';
 import { checkUnusedBlock, elaborateModel, type ModelResult } from './elaborate';
 import { LAYERS } from './layers';
@@ -17,6 +18,8 @@ export interface AnalyzeOptions {
   uri?: string;
   /** Returns the text of an imported file, or undefined if it cannot be read. */
   load?: (uri: string) => string | undefined;
+  /** Facts about file-backed data sources (idx, folder, csv); mnist and synthetic need none. */
+  dataFacts?: DataFactsReader;
 }
 
 export interface Analysis {
@@ -45,6 +48,7 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Ana
     adviseModel(model, reporter);
     models.push(model);
   }
+  for (const train of trains) train.verdict = judgeTrain(train, models.find((m) => m.name === train.config.model), reporter, options.dataFacts);
   checkUnused(root);
   const diagnostics = reporter.diagnostics.sort((a, b) => (a.uri === b.uri ? a.span.start - b.span.start : a.uri === uri ? -1 : b.uri === uri ? 1 : a.uri.localeCompare(b.uri)));
   return { uri, text, file: root.file, lines: files.get(uri)!.lines, diagnostics, models, trains, files };

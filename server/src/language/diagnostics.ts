@@ -71,6 +71,17 @@ export const CODES = {
   NN405: { severity: 'hint', title: 'Saturating activations' },
   NN406: { severity: 'warning', title: 'Receptive field too small' },
   NN407: { severity: 'warning', title: 'Early collapse' },
+  // NN5xx: training and hyperparameters
+  NN501: { severity: 'error', title: 'Input shape does not match the data' },
+  NN502: { severity: 'error', title: 'Output units do not match the classes' },
+  NN503: { severity: 'error', title: 'Loss does not fit the output' },
+  NN504: { severity: 'warning', title: 'Too many parameters for the data' },
+  NN505: { severity: 'warning', title: 'Training length' },
+  NN506: { severity: 'warning', title: 'Learning rate out of range' },
+  NN507: { severity: 'warning', title: 'Batch size and learning rate disagree' },
+  NN508: { severity: 'warning', title: 'Dropout too strong for the model' },
+  NN509: { severity: 'info', title: 'Weight decay with adam' },
+  NN510: { severity: 'warning', title: 'No validation' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -7,4 +7,7 @@ export { LAYERS, ACTIVATIONS, MERGE_MODES, type LayerSpec, type ArgSpec } from '
 export { formatShape, formatCount, formatScaled, formatBytes, type Shape } from './shapes';
 export { LineIndex, type Position, type Range, type Span } from './text';
 export { SETTINGS, type TrainConfig, type TrainResult, type DataSource } from './train';
+export { verdictText, type DataFacts, type DataFactsReader, type Verdict, type Finding } from './risks';
+export { THRESHOLDS } from './thresholds';
 export { summarize, renderSummary, toJson, type ModelSummary, type SummaryJson } from './summary';
+export { symbolIndex, symbolAt, findOccurrences, renameProblem, isName, type SymbolIndex, type SymbolDef, type SymbolRef, type SymbolAt, type DefKind, type RefRole, type Occurrence, type ImportLink, type Level } from './symbols';

@@ -7,6 +7,7 @@ import { KEYWORDS, scan, type Token } from './scanner';
 import type { Span } from './text';
 
 export const MAX_NESTING = 64;
+export const MAX_OPERATORS = 1000;
 
 const DECL_KEYWORDS = new Set(['model', 'block', 'train', 'import', 'let']);
 const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=']);
@@ -24,6 +25,8 @@ class Parser {
   private nesting = 0;
   /** Parentheses and lists inside each other; counted apart so deep bodies can still hold expressions. */
   private exprNesting = 0;
+  /** Binary operators in the current top-level expression. */
+  private operators = 0;
   /** One error per token: the offset of the last token reported. */
   private lastErrorAt = -1;
 
@@ -172,16 +175,22 @@ class Parser {
           if (paramName.missing) this.next();
         }
       }
-      this.bracketDepth--;
       this.expectClose(')');
     }
     const body = this.parseBody(`${kind} ${name.text}`);
     return { kind, keyword, name, params, body, span: { start: keyword.start, end: body.span.end } };
   }
 
-  /** Expect a closing bracket, unless an error inside the brackets (since `openedAt`) already explains its absence. */
+  /** Take the closer while newlines are still insignificant (a `)` on a line of its own), then leave the brackets. */
+  private leaveBrackets(text: ')' | ']'): boolean {
+    const closed = this.accept(text) !== undefined;
+    this.bracketDepth--;
+    return closed;
+  }
+
+  /** Leave brackets expecting their closer, unless an error inside them (since `openedAt`) already explains its absence. */
   private expectClose(text: ')' | ']', openedAt = -1): void {
-    if (this.accept(text)) return;
+    if (this.leaveBrackets(text)) return;
     if (this.lastErrorAt >= openedAt && openedAt >= 0) return;
     this.error(this.peek(), `expected '${text}', found ${this.describe(this.peek())}`);
   }
@@ -562,7 +571,6 @@ class Parser {
         else break;
       }
     }
-    this.bracketDepth--;
     this.expectClose(')', open.span.start);
     return args;
   }
@@ -590,6 +598,7 @@ class Parser {
       this.exprNesting--;
       return { kind: 'missing', span: { start: token.span.start, end: this.previousEnd } };
     }
+    if (this.exprNesting === 1) this.operators = 0;
     const expr = this.parseOr();
     this.exprNesting--;
     return expr;
@@ -611,6 +620,12 @@ class Parser {
   }
 
   private binary(left: Expr, op: BinaryOp, right: Expr): Expr {
+    // A chain of thousands of operators would make a tree too deep to evaluate recursively.
+    if (++this.operators === MAX_OPERATORS) {
+      this.reporter.report('NN120', right.span, `expression with more than ${MAX_OPERATORS} operators; the rest of it is ignored`);
+      this.lastErrorAt = right.span.start;
+    }
+    if (this.operators >= MAX_OPERATORS) return left;
     return { kind: 'binary', op, left, right, span: { start: left.span.start, end: right.span.end } };
   }
 
@@ -733,7 +748,6 @@ class Parser {
     const open = this.next();
     this.bracketDepth++;
     const inner = this.parseExprOrMissing('an expression inside ( )');
-    this.bracketDepth--;
     this.expectClose(')', open.span.start);
     // Keep the inner node; widen its span so errors cover the parentheses the user wrote.
     return { ...inner, span: { start: open.span.start, end: this.previousEnd } };
@@ -764,8 +778,7 @@ class Parser {
       break;
     }
     this.exprNesting--;
-    this.bracketDepth--;
-    if (!this.accept(']') && this.lastErrorAt < open.span.start) {
+    if (!this.leaveBrackets(']') && this.lastErrorAt < open.span.start) {
       this.lastErrorAt = this.peek().span.start;
       const at = this.peek();
       this.reporter.report('NN103', at.kind === 'eof' ? this.eofSpan(at) : at.span, `'[' is never closed: add ']' before ${this.describe(at)}`, {

@@ -5,7 +5,8 @@ import type { Diagnostic, Severity } from './diagnostics';
 import type { Field, Item, LayerNode, ModelResult } from './elaborate';
 import { formatBytes, formatCount, formatScaled, formatShape, safeProduct, type Shape } from './shapes';
 import type { LineIndex } from './text';
-import type { TrainConfig } from './train';
+import type { TrainConfig, TrainResult } from './train';
+import { verdictText, type Verdict } from './risks';
 
 export const SCHEMA_VERSION = 1;
 const BYTES = 4;
@@ -23,6 +24,8 @@ export interface TrainingMemory {
 export interface ModelSummary {
   model: ModelResult;
   training: TrainingMemory | null;
+  /** The first train block for the model, with its risk verdict. */
+  train: TrainResult | null;
 }
 
 /** Optimizer state per trainable parameter, in parameter-sized slots (PyTorch's implementations). */
@@ -42,8 +45,8 @@ export function optimizerSlots(optimizer: TrainConfig['optimizer']): number {
 }
 
 export function summarize(analysis: Analysis, model: ModelResult): ModelSummary {
-  const train = analysis.trains.find((t) => t.config.model === model.name)?.config;
-  return { model, training: train ? trainingMemory(model, train) : null };
+  const train = analysis.trains.find((t) => t.config.model === model.name) ?? null;
+  return { model, training: train ? trainingMemory(model, train.config) : null, train };
 }
 
 /** Weights, gradients, optimizer state and the activations kept for the backward pass. */
@@ -102,7 +105,30 @@ export interface JsonModel {
   flops: number;
   receptiveField: JsonField | null;
   memory: { paramBytes: number; activationBytesPerSample: number; training: TrainingMemory | null };
+  risks: JsonRisks | null;
   layers: JsonLayer[];
+}
+
+export interface JsonRisks {
+  overfitting: Verdict['overfitting'];
+  underfitting: Verdict['underfitting'];
+  trainSamples: number | null;
+  steps: number | null;
+  parametersPerSample: number | null;
+  findings: Array<{ code: string; risk: string; level: string; reason: string }>;
+}
+
+function jsonRisks(train: TrainResult | null): JsonRisks | null {
+  const verdict = train?.verdict;
+  if (!verdict) return null;
+  return {
+    overfitting: verdict.overfitting,
+    underfitting: verdict.underfitting,
+    trainSamples: verdict.trainSamples ?? null,
+    steps: verdict.steps ?? null,
+    parametersPerSample: verdict.parametersPerSample ?? null,
+    findings: verdict.findings.map((f) => ({ ...f })),
+  };
 }
 
 export interface SummaryJson {
@@ -149,7 +175,7 @@ export function toJson(analysis: Analysis, models: ModelResult[], displayPath: (
     version: SCHEMA_VERSION,
     file: displayPath(analysis.uri),
     models: models.map((model) => {
-      const { training } = summarize(analysis, model);
+      const { training, train } = summarize(analysis, model);
       return {
         name: model.name,
         line: linesOf(model.uri).position(model.decl.name.span.start).line + 1,
@@ -161,6 +187,7 @@ export function toJson(analysis: Analysis, models: ModelResult[], displayPath: (
         flops: 2 * model.macs,
         receptiveField: jsonField(model.field),
         memory: { paramBytes: model.paramBytes, activationBytesPerSample: model.activationBytes, training },
+        risks: jsonRisks(train),
         layers: model.layers.map((node) => jsonLayer(node, linesOf(node.uri), displayPath(node.uri))),
       };
     }),
@@ -268,6 +295,20 @@ function padStart(s: string, width: number): string {
   return ' '.repeat(Math.max(0, width - [...s].length)) + s;
 }
 
+/** The "Training risks" section: the verdict, what it rests on, and each reason with its docs entry. */
+function riskLines(train: TrainResult): string[] {
+  const verdict = train.verdict!;
+  const basis = [
+    verdict.facts ? verdict.facts.name : undefined,
+    verdict.trainSamples !== undefined ? `${formatCount(verdict.trainSamples)} training samples` : undefined,
+    verdict.steps !== undefined ? `${formatCount(verdict.steps)} steps` : undefined,
+    verdict.parametersPerSample !== undefined ? `${formatCount(Number(verdict.parametersPerSample.toPrecision(3)))} parameters per sample` : undefined,
+  ].filter(Boolean);
+  const lines = [`Training risks (train ${train.config.model}${basis.length ? `: ${basis.join(', ')}` : ''}): ${verdictText(verdict)}`];
+  for (const f of verdict.findings) lines.push(`  ${f.code} ${f.risk}${f.risk === 'mismatch' ? '' : ` (${f.level})`}: ${f.reason}  — docs/diagnostics.md#${f.code.toLowerCase()}`);
+  return lines;
+}
+
 export function renderSummary(summary: ModelSummary, options: { depth?: number } = {}): string {
   const { model, training } = summary;
   const rows: Row[] = [];
@@ -291,6 +332,7 @@ export function renderSummary(summary: ModelSummary, options: { depth?: number }
       `  weights ${formatBytes(training.weightBytes)} + gradients ${formatBytes(training.gradientBytes)} + optimizer state ${formatBytes(training.optimizerBytes)} + activations kept for backward ${formatBytes(training.activationBytes)}`,
     );
   }
+  if (summary.train?.verdict) lines.push(...riskLines(summary.train));
   if (!model.complete) lines.push('  (incomplete: errors left some shapes unknown; totals cover the layers that could be analysed)');
   return lines.join('\n');
 }

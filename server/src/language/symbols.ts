@@ -3,7 +3,7 @@
 // it; it knows nothing about LSP. Resolution mirrors elaborate.ts and scope.ts without evaluating.
 import type { Analysis } from './analyze';
 import { resolvePath } from './analyze';
-import type { Arg, Body, Expr, LetStmt, ModelDecl, Name, Param, Stmt, TrainDecl } from './ast';
+import type { Arg, Body, Expr, ModelDecl, Name, Param, Stmt, TrainDecl } from './ast';
 import { LAYERS } from './layers';
 import { KEYWORDS } from './scanner';
 import type { FileScope } from './scope';
@@ -15,6 +15,19 @@ export type DefKind = 'model' | 'block' | 'let' | 'param' | 'index' | 'label';
 export interface Level {
   parent: Level | undefined;
   defs: SymbolDef[];
+  byName: Map<string, SymbolDef[]>;
+}
+
+function newLevel(parent: Level | undefined): Level {
+  return { parent, defs: [], byName: new Map() };
+}
+
+function bind(level: Level, def: SymbolDef): void {
+  def.level = level;
+  level.defs.push(def);
+  const list = level.byName.get(def.name);
+  if (list) list.push(def);
+  else level.byName.set(def.name, [def]);
 }
 
 export interface SymbolDef {
@@ -70,7 +83,7 @@ export interface SymbolIndex {
   refs: SymbolRef[];
   imports: ImportLink[];
   /** Each file's top-level definitions that are in scope (the first of duplicates), per kind. */
-  tops: Map<FileScope, { let: SymbolDef[]; block: SymbolDef[]; model: SymbolDef[] }>;
+  tops: Map<FileScope, Record<'let' | 'block' | 'model', Map<string, SymbolDef>>>;
 }
 
 export type SymbolAt =
@@ -97,12 +110,12 @@ export function symbolIndex(analysis: Analysis): SymbolIndex {
 
 function buildIndex(analysis: Analysis): SymbolIndex {
   const index: SymbolIndex = { analysis, defs: [], refs: [], imports: [], tops: new Map() };
-  const topDefs = new Map<ModelDecl | LetStmt, SymbolDef>();
   const paramDefs = new Map<Param, SymbolDef>();
+  const declOf = new Map<SymbolDef, ModelDecl>();
 
   // Pass 1: the top level of every file, so uses anywhere can resolve into any file.
   for (const { file, scope } of analysis.files.values()) {
-    const tops = { let: [] as SymbolDef[], block: [] as SymbolDef[], model: [] as SymbolDef[] };
+    const tops = { let: new Map<string, SymbolDef>(), block: new Map<string, SymbolDef>(), model: new Map<string, SymbolDef>() };
     index.tops.set(scope, tops);
     for (const decl of file.decls) {
       if (decl.kind === 'import') {
@@ -124,9 +137,9 @@ function buildIndex(analysis: Analysis): SymbolIndex {
         visibleFrom: 0,
       };
       index.defs.push(def);
-      topDefs.set(decl, def);
-      if (inScope) tops[kind].push(def);
+      if (inScope) tops[kind].set(def.name, def);
       if (decl.kind === 'let') continue;
+      declOf.set(def, decl);
       const seen = new Set<string>();
       for (const param of decl.params) {
         if (param.name.missing) continue;
@@ -149,8 +162,6 @@ function buildIndex(analysis: Analysis): SymbolIndex {
     }
   }
 
-  const tops = (scope: FileScope) => index.tops.get(scope)!;
-
   // Pass 2: bodies, expressions and uses, file by file.
   for (const { file, scope } of analysis.files.values()) {
     const uri = file.uri;
@@ -160,25 +171,32 @@ function buildIndex(analysis: Analysis): SymbolIndex {
     const valueRef = (name: string, span: Span, level: Level | undefined): void => {
       addRef('value', { text: name, span }, level, resolveValue(index, scope, level, span.start, name, undefined));
     };
-    const walkExpr = (expr: Expr, level: Level | undefined): void => {
-      switch (expr.kind) {
-        case 'ref':
-          return valueRef(expr.name, expr.span, level);
-        case 'member':
-          return walkExpr(expr.object, level);
-        case 'unary':
-          return walkExpr(expr.operand, level);
-        case 'binary':
-          walkExpr(expr.left, level);
-          return walkExpr(expr.right, level);
-        case 'call':
-          for (const arg of expr.args) walkExpr(arg.value, level);
-          return;
-        case 'list':
-          for (const item of expr.items) walkExpr(item, level);
-          return;
-        default:
-          return;
+    // An explicit stack: a long operator chain (`a + b + …`) is a deep left-leaning tree.
+    const walkExpr = (root: Expr, level: Level | undefined): void => {
+      const stack: Expr[] = [root];
+      for (let expr = stack.pop(); expr; expr = stack.pop()) {
+        switch (expr.kind) {
+          case 'ref':
+            valueRef(expr.name, expr.span, level);
+            break;
+          case 'member':
+            stack.push(expr.object);
+            break;
+          case 'unary':
+            stack.push(expr.operand);
+            break;
+          case 'binary':
+            stack.push(expr.right, expr.left);
+            break;
+          case 'call':
+            for (const arg of expr.args) stack.push(arg.value);
+            break;
+          case 'list':
+            for (const item of expr.items) stack.push(item);
+            break;
+          default:
+            break;
+        }
       }
     };
     /** Named arguments name the parameters of the block or model they are passed to. */
@@ -191,9 +209,8 @@ function buildIndex(analysis: Analysis): SymbolIndex {
         walkExpr(arg.value, level);
       }
     };
-    const localDef = (kind: 'let' | 'index' | 'label', name: Name, declSpan: Span, container: string, level: Level | undefined, visibleFrom: number): SymbolDef => {
+    const localDef = (kind: 'let' | 'index' | 'label', name: Name, declSpan: Span, container: string, visibleFrom: number): SymbolDef => {
       const def: SymbolDef = { kind, name: name.text, uri, span: name.span, declSpan, key: `${uri}\0${kind}@${name.span.start}`, topLevel: false, container, visibleFrom };
-      if (level) def.level = level;
       index.defs.push(def);
       return def;
     };
@@ -203,7 +220,7 @@ function buildIndex(analysis: Analysis): SymbolIndex {
     };
     const label = (name: Name | undefined, declSpan: Span, container: string, siblings: SymbolDef[]): void => {
       if (!name || name.missing) return;
-      const def = localDef('label', name, declSpan, container, undefined, 0);
+      const def = localDef('label', name, declSpan, container, 0);
       def.siblings = siblings;
       siblings.push(def);
     };
@@ -211,7 +228,7 @@ function buildIndex(analysis: Analysis): SymbolIndex {
       switch (stmt.kind) {
         case 'let':
           walkExpr(stmt.value, level);
-          if (!stmt.name.missing) level.defs.push(localDef('let', stmt.name, stmt.span, container, level, stmt.span.end));
+          if (!stmt.name.missing) bind(level, localDef('let', stmt.name, stmt.span, container, stmt.span.end));
           return;
         case 'input':
           return walkExpr(stmt.dims, level);
@@ -221,8 +238,8 @@ function buildIndex(analysis: Analysis): SymbolIndex {
           if (!stmt.op.missing && !LAYERS[stmt.op.text]) {
             const def = resolveBlock(index, scope, stmt.op.text, undefined);
             addRef('block', stmt.op, level, def);
-            const decl = def && [...topDefs].find(([, d]) => d === def)?.[0];
-            if (decl && decl.kind === 'block') target = decl;
+            const decl = def && declOf.get(def);
+            if (decl?.kind === 'block') target = decl;
           }
           return walkArgs(stmt.args, level, target);
         }
@@ -231,29 +248,29 @@ function buildIndex(analysis: Analysis): SymbolIndex {
           const branchLabels: SymbolDef[] = [];
           for (const branch of stmt.branches) {
             label(branch.label, branch.span, container, branchLabels);
-            walkBody(branch.body, { parent: level, defs: [] }, container);
+            walkBody(branch.body, newLevel(level), container);
           }
           return;
         }
         case 'residual':
           label(stmt.label, stmt.span, container, labels);
-          walkBody(stmt.body, { parent: level, defs: [] }, container);
+          walkBody(stmt.body, newLevel(level), container);
           if (stmt.shortcut) {
             if (stmt.shortcut.condition) walkExpr(stmt.shortcut.condition, level);
-            walkBody(stmt.shortcut.body, { parent: level, defs: [] }, container);
+            walkBody(stmt.shortcut.body, newLevel(level), container);
           }
           return;
         case 'repeat': {
           label(stmt.label, stmt.span, container, labels);
           walkExpr(stmt.count, level);
-          const inner: Level = { parent: level, defs: [] };
-          if (stmt.index && !stmt.index.missing) inner.defs.push(localDef('index', stmt.index, stmt.index.span, container, inner, stmt.body.span.start));
+          const inner = newLevel(level);
+          if (stmt.index && !stmt.index.missing) bind(inner, localDef('index', stmt.index, stmt.index.span, container, stmt.body.span.start));
           return walkBody(stmt.body, inner, container);
         }
         case 'if':
           walkExpr(stmt.condition, level);
-          walkBody(stmt.then, { parent: level, defs: [] }, container);
-          if (stmt.otherwise) walkBody(stmt.otherwise, { parent: level, defs: [] }, container);
+          walkBody(stmt.then, newLevel(level), container);
+          if (stmt.otherwise) walkBody(stmt.otherwise, newLevel(level), container);
           return;
       }
     };
@@ -262,8 +279,7 @@ function buildIndex(analysis: Analysis): SymbolIndex {
       if (!decl.model.missing) {
         const def = resolveModel(index, scope, decl.model.text, undefined);
         addRef('model', decl.model, undefined, def);
-        const found = def && [...topDefs].find(([, d]) => d === def)?.[0];
-        if (found && found.kind === 'model') target = found;
+        target = def && declOf.get(def);
       }
       walkArgs(decl.args, undefined, target);
       // Setting options (lr=…) are names from the settings table, not symbols; their values are.
@@ -275,40 +291,51 @@ function buildIndex(analysis: Analysis): SymbolIndex {
       if (decl.kind === 'train') walkTrain(decl);
       else if (decl.kind === 'let') walkExpr(decl.value, undefined);
       else {
-        const level: Level = { parent: undefined, defs: [] };
+        const level = newLevel(undefined);
         const container = decl.name.text;
         for (const param of decl.params) {
           if (param.default) walkExpr(param.default, level);
           const def = paramDefs.get(param);
-          if (def) {
-            def.level = level;
-            level.defs.push(def);
-          }
+          if (def) bind(level, def);
         }
         walkBody(decl.body, level, container);
       }
     }
-    void tops;
   }
   return index;
 }
 
 // ── resolution ──────────────────────────────────────────────────────────────────
 
-/** A renaming under consideration: the definition with this key is called `name`. */
+/** A renaming under consideration: the definition with this key, now called `oldName`, is called `name`. */
 interface Renaming {
   key: string;
   name: string;
+  oldName: string;
 }
 
-function nameOf(def: SymbolDef, renaming: Renaming | undefined): string {
-  return renaming && def.key === renaming.key ? renaming.name : def.name;
+/** The definitions a scope holds under `name` in source order, with the renaming applied. */
+function named(table: Map<string, SymbolDef[]>, name: string, renaming: Renaming | undefined): SymbolDef[] {
+  const direct = table.get(name) ?? [];
+  if (!renaming) return direct;
+  const kept = direct.filter((d) => d.key !== renaming.key);
+  const moved = name === renaming.name ? (table.get(renaming.oldName) ?? []).filter((d) => d.key === renaming.key) : [];
+  return moved.length ? [...kept, ...moved].sort((a, b) => a.visibleFrom - b.visibleFrom) : kept;
+}
+
+/** A file's top-level definition of one kind under `name`, with the renaming applied. */
+function topNamed(table: Map<string, SymbolDef> | undefined, name: string, renaming: Renaming | undefined): SymbolDef | undefined {
+  const direct = table?.get(name);
+  if (!renaming) return direct;
+  if (direct && direct.key !== renaming.key) return direct;
+  const moved = name === renaming.name ? table?.get(renaming.oldName) : undefined;
+  return moved?.key === renaming.key ? moved : undefined;
 }
 
 /** The file's own top level first, then each import's, in import order (imports are not re-exported). */
 function resolveTop(index: SymbolIndex, scope: FileScope, kind: 'let' | 'block' | 'model', name: string, renaming: Renaming | undefined): SymbolDef | undefined {
   for (const file of [scope, ...scope.imports]) {
-    const found = index.tops.get(file)?.[kind].find((d) => nameOf(d, renaming) === name);
+    const found = topNamed(index.tops.get(file)?.[kind], name, renaming);
     if (found) return found;
   }
   return undefined;
@@ -318,7 +345,7 @@ function resolveValue(index: SymbolIndex, scope: FileScope, level: Level | undef
   for (let l = level; l; l = l.parent) {
     let found: SymbolDef | undefined;
     // A redefinition in the same scope replaces the earlier binding from where it stands.
-    for (const def of l.defs) if (def.visibleFrom <= at && nameOf(def, renaming) === name) found = def;
+    for (const def of named(l.byName, name, renaming)) if (def.visibleFrom <= at) found = def;
     if (found) return found;
   }
   return resolveTop(index, scope, 'let', name, renaming);
@@ -327,7 +354,7 @@ function resolveValue(index: SymbolIndex, scope: FileScope, level: Level | undef
 /** As elaborate.ts: built-in layers win, then blocks; a model used as a layer (an error) still points at it. */
 function resolveBlock(index: SymbolIndex, scope: FileScope, name: string, renaming: Renaming | undefined): SymbolDef | undefined {
   if (LAYERS[name]) return undefined;
-  return resolveTop(index, scope, 'block', name, renaming) ?? index.tops.get(scope)?.model.find((d) => nameOf(d, renaming) === name);
+  return resolveTop(index, scope, 'block', name, renaming) ?? topNamed(index.tops.get(scope)?.model, name, renaming);
 }
 
 function resolveModel(index: SymbolIndex, scope: FileScope, name: string, renaming: Renaming | undefined): SymbolDef | undefined {
@@ -395,13 +422,14 @@ export function renameProblem(def: SymbolDef, name: string, indices: SymbolIndex
   if (KEYWORDS.has(name)) return `'${name}' is a keyword of the language and cannot be a name`;
   if (def.kind === 'block' && LAYERS[name]) return `'${name}' is a built-in layer; a block named so could never be used, because the layer wins`;
   if (name === def.name) return undefined;
-  const where = (d: { uri: string; span: Span }, index: SymbolIndex): string => {
-    const file = index.analysis.files.get(d.uri);
+  const seen = views(indices);
+  const where = (d: { uri: string; span: Span }): string => {
+    const file = seen.get(d.uri)?.analysis.files.get(d.uri);
     const line = file ? file.lines.position(d.span.start).line + 1 : 0;
     return d.uri === def.uri ? `line ${line}` : `${d.uri.slice(d.uri.lastIndexOf('/') + 1)}:${line}`;
   };
   const home = indices[0]!;
-  const describe = (d: SymbolDef): string => `${d.kind === 'let' && d.topLevel ? 'constant' : d.kind === 'index' ? 'repeat index' : d.kind === 'param' ? 'parameter' : d.kind} at ${where(d, home)}`;
+  const describe = (d: SymbolDef): string => `${d.kind === 'let' && d.topLevel ? 'constant' : d.kind === 'index' ? 'repeat index' : d.kind === 'param' ? 'parameter' : d.kind} at ${where(d)}`;
 
   // Names in the same scope must stay distinct.
   let clash: SymbolDef | undefined;
@@ -412,19 +440,19 @@ export function renameProblem(def: SymbolDef, name: string, indices: SymbolIndex
 
   // No use may change what it names: the renamed one's uses must still reach it, and other uses
   // of the new name must not be captured by it.
-  const renaming: Renaming = { key: def.key, name };
-  for (const [uri, index] of views(indices)) {
+  const renaming: Renaming = { key: def.key, name, oldName: def.name };
+  for (const [uri, index] of seen) {
     for (const ref of index.refs) {
       if (ref.uri !== uri || ref.role === 'argument') continue;
       const mine = ref.def?.key === def.key;
       if (!mine && ref.name !== name) continue;
       const after = resolveRenamed(index, ref, renaming);
       if (mine && after?.key !== def.key) {
-        return `renaming to '${name}' would make the use at ${where(ref, index)} name the ${after ? describe(after) : 'built-in'} instead`;
+        return `renaming to '${name}' would make the use at ${where(ref)} name the ${after ? describe(after) : 'built-in'} instead`;
       }
       if (!mine && after?.key !== ref.def?.key) {
         const meant = ref.def ? `the ${describe(ref.def)}` : `the word '${name}'`;
-        return `renaming to '${name}' would change the use of '${name}' at ${where(ref, index)}: it names ${meant} now`;
+        return `renaming to '${name}' would change the use of '${name}' at ${where(ref)}: it names ${meant} now`;
       }
     }
   }

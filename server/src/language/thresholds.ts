@@ -20,4 +20,16 @@ export const THRESHOLDS = {
   fieldFraction: { value: 0.5, why: 'A last conv layer that sees less than half of the input per side cannot take in a whole object that fills the image.' },
   collapseSize: { value: 2, why: 'A conv with a kernel larger than 1 on a 2×2 or 1×1 map reads mostly padding.' },
   inputCoverage: { value: 0.5, why: 'A layer in the first two that reads less than half of its input pixels (a window narrower than its stride) throws most of the input away before anything is learned.' },
+  // Training and hyperparameter risks (NN5xx)
+  perSampleHigh: { value: 1000, why: 'A thousand or more parameters per training sample can memorise the set: 61M parameters on 5,000 images is 12,200 per image. AlexNet needed a million images, dropout and augmentation for its 61M.' },
+  perSampleMedium: { value: 100, why: 'From a hundred parameters per sample, an unregularised model can start to memorise; LeNet-5 on MNIST has about 1.1.' },
+  manyEpochs: { value: 50, why: 'Fifty or more passes without a validation set or early stopping can run far past the best epoch unseen.' },
+  minSteps: { value: 1000, why: 'Fewer than a thousand optimizer steps rarely train a network from scratch; one MNIST epoch at batch 64 is 938 steps.' },
+  adamMaxLr: { value: 3e-3, why: "Adam's default is 1e-3 (Kingma & Ba 2015); above about 3e-3 training often diverges without warm-up." },
+  sgdMaxLr: { value: 0.1, why: 'SGD with momentum above about 0.1 diverges without warm-up (Goyal et al. 2017 use 0.1 per 256 samples, warmed up).' },
+  minLr: { value: 1e-5, why: 'Below about 1e-5 the weights barely move within a normal step budget.' },
+  linearScalingBatch: { value: 256, why: 'Goyal et al. 2017: learning rate 0.1 × batch / 256 for SGD, with warm-up for large batches.' },
+  largeBatch: { value: 1024, why: 'From a batch of 1,024, Goyal et al. needed a gradual warm-up to train stably with the scaled rate.' },
+  highDropout: { value: 0.7, why: 'Dropping 70% or more of the activations leaves a small model too little to learn with; AlexNet used 0.5.' },
+  smallModel: { value: 1_000_000, why: 'Under a million parameters a model has little capacity to spare for heavy dropout.' },
 } as const satisfies Record<string, Threshold>;

@@ -6,6 +6,7 @@ import { suggestion, type Reporter } from './diagnostics';
 import { findModel, Scope, type FileScope } from './scope';
 import type { Span } from './text';
 import { describeValue, evaluate, typeName, type CallArg, type Value } from './values';
+import type { Verdict } from './risks';
 
 type OptionType = 'number' | 'positive' | 'count' | 'whole' | 'bool' | 'rate' | 'fraction' | 'string' | 'dims' | { oneOf: readonly string[] };
 
@@ -78,12 +79,25 @@ export const SETTINGS: Record<string, SettingSpec> = {
 
 export const DATA_SOURCES = ['mnist', 'idx', 'folder', 'csv', 'synthetic'] as const;
 
-export type DataSource =
-  | { kind: 'mnist' }
-  | { kind: 'idx'; images: string; labels: string }
-  | { kind: 'folder'; dir: string }
-  | { kind: 'csv'; file: string; label: string }
-  | { kind: 'synthetic'; samples: number; classes: number; shape?: number[] };
+/** How samples are brought to the model's input size; only where the train block asks. */
+export interface Preprocess {
+  /** Zero padding on every side (LeNet-5's 28×28 MNIST digits padded to 32×32). */
+  pad?: number;
+  /** Resize to H×W. */
+  resize?: number[];
+}
+
+export type DataSource = Preprocess &
+  (
+    | { kind: 'mnist' }
+    | { kind: 'idx'; images: string; labels: string }
+    | { kind: 'folder'; dir: string }
+    | { kind: 'csv'; file: string; label: string }
+    | { kind: 'synthetic'; samples: number; classes: number; shape?: number[] }
+  );
+
+/** Options every data source takes. */
+const SOURCE_OPTIONS = ['pad', 'resize'];
 
 export interface TrainConfig {
   model: string;
@@ -102,13 +116,18 @@ export interface TrainConfig {
   engine: string;
   device: string;
   precision: string;
-  /** Where each setting is written, for diagnostics that land on a line of the train block. */
+  /**
+   * Where each setting is written, for diagnostics that land on a line of the train block:
+   * `epochs` is the whole line, `epochs.value` its first value, `optimizer.lr` an option's value.
+   */
   spans: Record<string, Span>;
 }
 
 export interface TrainResult {
   decl: TrainDecl;
   config: TrainConfig;
+  /** The static risk verdict, once the model and the data are known (risks.ts). */
+  verdict?: Verdict;
 }
 
 export function checkTrain(decl: TrainDecl, file: FileScope): TrainResult {
@@ -173,6 +192,8 @@ function applySetting(setting: Setting, config: TrainConfig, seen: Map<string, S
   }
   seen.set(key, setting.span);
   config.spans[key] = setting.span;
+  if (setting.args[0] && !setting.args[0].name) config.spans[`${key}.value`] = setting.args[0].value.span;
+  for (const arg of setting.args) if (arg.name) config.spans[`${key}.${arg.name.text}`] = arg.value.span;
   const positional = setting.args.filter((a) => !a.name);
   const named = setting.args.filter((a) => a.name);
   if (key === 'data' || key === 'test' || key === 'validation') return applyData(key, setting, config, reporter, env);
@@ -311,6 +332,7 @@ function applyData(key: 'data' | 'test' | 'validation', setting: Setting, config
   }
   const source = dataSource(value, first.span, named, reporter);
   if (!source) return;
+  preprocess(source, named, reporter);
   if (key === 'validation') config.validation = { source };
   else config[key] = source;
 }
@@ -331,6 +353,11 @@ function dataSource(value: Value, span: Span, named: Map<string, { value: Value 
     return positional.map((a) => (a.value as { value: string }).value);
   };
   const option = (key: string): CallArg | undefined => args.find((a) => a.name === key);
+  if (name !== 'synthetic') {
+    for (const [key, entry] of named) {
+      if (!SOURCE_OPTIONS.includes(key)) reporter.report('NN202', entry.span, `${name} has no option '${key}'${suggestion(key, SOURCE_OPTIONS)}; it takes ${SOURCE_OPTIONS.join(' and ')}`);
+    }
+  }
   switch (name) {
     case 'mnist':
       return { kind: 'mnist' };
@@ -357,6 +384,18 @@ function dataSource(value: Value, span: Span, named: Map<string, { value: Value 
   }
 }
 
+function preprocess(source: DataSource, named: Map<string, { value: Value | undefined; span: Span }>, reporter: Reporter): void {
+  const pad = named.get('pad');
+  if (pad) {
+    const n = checkOption('pad', { type: 'whole', doc: '' }, pad.value, pad.span, reporter);
+    if (typeof n === 'number') source.pad = n;
+  }
+  const resize = named.get('resize');
+  if (resize?.value?.kind === 'dims' && resize.value.value.length === 2) source.resize = resize.value.value;
+  else if (resize?.value?.kind === 'number') source.resize = [resize.value.value, resize.value.value];
+  else if (resize) reporter.report('NN216', resize.span, 'resize needs a size like 32x32');
+}
+
 function synthetic(span: Span, named: Map<string, { value: Value | undefined; span: Span }>, reporter: Reporter): DataSource | undefined {
   const count = (key: string): number | undefined => {
     const entry = named.get(key);
@@ -367,8 +406,9 @@ function synthetic(span: Span, named: Map<string, { value: Value | undefined; sp
     const n = checkOption(key, { type: 'count', doc: '' }, entry.value, entry.span, reporter);
     return typeof n === 'number' ? n : undefined;
   };
+  const options = ['samples', 'classes', 'shape', ...SOURCE_OPTIONS];
   for (const [key, entry] of named) {
-    if (!['samples', 'classes', 'shape'].includes(key)) reporter.report('NN202', entry.span, `synthetic has no option '${key}'${suggestion(key, ['samples', 'classes', 'shape'])}; it takes samples, classes and shape`);
+    if (!options.includes(key)) reporter.report('NN202', entry.span, `synthetic has no option '${key}'${suggestion(key, options)}; it takes ${options.join(', ')}`);
   }
   const samples = count('samples');
   const classes = count('classes');
