@@ -1,0 +1,146 @@
+// The VS Code extension: starts the NetLens language server (dist/server.js, over IPC) for .nn
+// files and adds two commands, "Show Model Summary" and "Restart Server". Everything else —
+// diagnostics, hover, inlay hints, code lenses, completion — comes from the server.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SHOW_SUMMARY_COMMAND, SummaryChangedNotification, SummaryRequest, type SummaryChangedParams, type SummaryResult } from '../../server/src/protocol';
+import { SummaryPanel } from './summaryPanel';
+
+export const RESTART_COMMAND = 'netlens.restartServer';
+
+let client: LanguageClient | undefined;
+let context: vscode.ExtensionContext;
+let output: vscode.OutputChannel;
+/** One watcher for the life of the extension; every client (after restarts) shares it. */
+let watcher: vscode.FileSystemWatcher;
+
+export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
+  context = ctx;
+  output = vscode.window.createOutputChannel('NetLens');
+  watcher = vscode.workspace.createFileSystemWatcher('**/*.nn');
+  context.subscriptions.push(
+    output,
+    watcher,
+    vscode.commands.registerCommand(SHOW_SUMMARY_COMMAND, (uri?: unknown, model?: unknown) => showSummary(uri, model)),
+    vscode.commands.registerCommand(RESTART_COMMAND, restart),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('netlens.server.path')) {
+        void vscode.window.showInformationMessage('NetLens: restart the server to use the new server path.', 'Restart').then((choice) => choice && restart());
+      }
+    }),
+    { dispose: () => SummaryPanel.disposeCurrent() },
+  );
+  await start();
+}
+
+export async function deactivate(): Promise<void> {
+  const old = client;
+  client = undefined;
+  await old?.dispose();
+}
+
+async function start(): Promise<void> {
+  client = createClient(context, output);
+  client.onNotification(SummaryChangedNotification, ({ uri }: SummaryChangedParams) => SummaryPanel.changed(uri));
+  try {
+    await client.start();
+  } catch (error) {
+    output.appendLine(`NetLens: the language server did not start: ${String(error)}`);
+    void vscode.window.showErrorMessage('NetLens: the language server did not start. See the "NetLens" output.');
+  }
+}
+
+/** Stops the server and starts it again, reading `netlens.server.path` anew. */
+async function restart(): Promise<void> {
+  const old = client;
+  client = undefined;
+  try {
+    await old?.dispose();
+  } catch (error) {
+    output.appendLine(`NetLens: stopping the server: ${String(error)}`);
+  }
+  await start();
+  SummaryPanel.refreshCurrent();
+}
+
+/** The running client, for the summary panel (it changes when the server restarts). */
+export function currentClient(): LanguageClient | undefined {
+  return client;
+}
+
+function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+  const module = serverModule(context);
+  output.appendLine(`NetLens: server ${module}`);
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'nn' }],
+    synchronize: {
+      configurationSection: 'netlens',
+      fileEvents: watcher,
+    },
+    outputChannel: output,
+  };
+  // The id `netlens` makes vscode-languageclient read the `netlens.trace.server` setting.
+  return new LanguageClient('netlens', 'NetLens', serverOptions, clientOptions);
+}
+
+/** The bundled dist/server.js, or the `netlens.server.path` setting (relative to the first workspace folder). */
+function serverModule(context: vscode.ExtensionContext): string {
+  const configured = vscode.workspace.getConfiguration('netlens').get<string>('server.path')?.trim();
+  if (configured) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const path = isAbsolute(configured) || !folder ? configured : join(folder, configured);
+    if (existsSync(path)) return path;
+    void vscode.window.showWarningMessage(`NetLens: netlens.server.path "${configured}" does not exist; using the bundled server.`);
+  }
+  return context.asAbsolutePath(join('dist', 'server.js'));
+}
+
+/** `netlens.showSummary [uri, model]`: the code lens passes both, the editor title a Uri, the palette nothing. */
+async function showSummary(uriArg: unknown, modelArg: unknown): Promise<void> {
+  if (!client) return;
+  const uri = toUri(uriArg) ?? activeNnDocument()?.uri;
+  if (!uri) {
+    void vscode.window.showWarningMessage('NetLens: open a .nn file to see its model summary.');
+    return;
+  }
+  let model = typeof modelArg === 'string' ? modelArg : undefined;
+  if (model === undefined) {
+    const names = await modelNames(client, uri);
+    if (names.length > 1) {
+      model = await vscode.window.showQuickPick(names, { placeHolder: 'Which model?', title: 'NetLens: Show Model Summary' });
+      if (model === undefined) return;
+    } else {
+      model = names[0];
+    }
+  }
+  SummaryPanel.show(currentClient, uri, model);
+}
+
+function toUri(value: unknown): vscode.Uri | undefined {
+  if (value instanceof vscode.Uri) return value;
+  if (typeof value === 'string' && value !== '') return vscode.Uri.parse(value);
+  return undefined;
+}
+
+function activeNnDocument(): vscode.TextDocument | undefined {
+  const active = vscode.window.activeTextEditor?.document;
+  if (active?.languageId === 'nn') return active;
+  return vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.languageId === 'nn');
+}
+
+async function modelNames(client: LanguageClient, uri: vscode.Uri): Promise<string[]> {
+  // Opening the document makes the server analyse it, if no editor shows it yet.
+  await vscode.workspace.openTextDocument(uri);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = await client.sendRequest<SummaryResult | null>(SummaryRequest, { uri: client.code2ProtocolConverter.asUri(uri) });
+    if (result) return result.json.models.map((m) => m.name);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return [];
+}
