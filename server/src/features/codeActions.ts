@@ -43,7 +43,7 @@ function fixesFor(analysis: Analysis, code: string, range: Range, data: Data): F
     case 'NN403':
       return [{ title: `Insert a 1×1 bottleneck to ${String(data.width)} channels`, edits: [insertLineBefore(analysis, range, `conv ${String(data.width)} kernel=1 activation=relu`)] }];
     case 'NN501':
-      return inputFromData(analysis, range, data);
+      return inputFromData(range, data);
     case 'NN503':
     case 'NN509':
       return typeof data.fix === 'string' ? [{ title: `Use ${data.fix}`, edits: [{ range, newText: data.fix }], preferred: true }] : [];
@@ -155,7 +155,7 @@ function stackedKernels(analysis: Analysis, range: Range, data: Data): Fix[] {
 }
 
 /** NN501: pad or resize on the data line, as the message proposes. */
-function inputFromData(analysis: Analysis, range: Range, data: Data): Fix[] {
+function inputFromData(range: Range, data: Data): Fix[] {
   const at: Range = { start: range.end, end: range.end };
   const fixes: Fix[] = [];
   if (typeof data.pad === 'number') fixes.push({ title: `Pad the samples by ${data.pad} (pad=${data.pad})`, edits: [{ range: at, newText: ` pad=${data.pad}` }], preferred: true });

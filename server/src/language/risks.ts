@@ -140,7 +140,8 @@ function dataFits(ctx: Context, facts: DataFacts, source: DataSource): boolean {
   const output = model.output!;
   const loss = ctx.train.config.loss;
   const units = output.length === 1 ? output[0]! : undefined;
-  const last = model.layers[model.layers.length - 1]!;
+  const last = model.layers[model.layers.length - 1];
+  if (!last) return fits;
   const binary = loss === 'bce' && units === 1 && facts.classes === 2;
   if (units !== undefined && loss !== 'mse' && units !== facts.classes && !binary) {
     fits = false;

@@ -4,7 +4,7 @@
 import type { Reporter } from './diagnostics';
 import type { Span } from './text';
 
-export type TokenKind = 'name' | 'number' | 'dims' | 'string' | 'punct' | 'newline' | 'eof';
+export type TokenKind = 'name' | 'number' | 'dims' | 'string' | 'punct' | 'newline' | 'comment' | 'eof';
 
 export interface Token {
   kind: TokenKind;
@@ -36,7 +36,12 @@ function isNamePart(c: number): boolean {
   return isNameStart(c) || isDigit(c);
 }
 
-export function scan(text: string, reporter: Reporter): Token[] {
+export interface ScanOptions {
+  /** Also emit `#` comments as 'comment' tokens (for the editor: formatting, folding, highlighting). The parser never asks for them. */
+  comments?: boolean;
+}
+
+export function scan(text: string, reporter: Reporter, options: ScanOptions = {}): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let spaced = true;
@@ -55,6 +60,7 @@ export function scan(text: string, reporter: Reporter): Token[] {
       spaced = true;
     } else if (c === 35 /* # */) {
       while (i < text.length && text.charCodeAt(i) !== 10) i++;
+      if (options.comments) push('comment', start, i);
       spaced = true;
     } else if (c === 10) {
       i++;

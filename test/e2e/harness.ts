@@ -1,0 +1,201 @@
+// The pieces the end-to-end test drives: the .vsix, code-server (VS Code 1.100 in a browser,
+// installed by test/e2e/setup.sh into test/e2e/.tools) and headless Chromium through
+// playwright-core. Everything runs on 127.0.0.1 in a fresh temporary directory, and every
+// process started here is stopped by process group.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
+
+export const root = join(__dirname, '../..');
+export const tools = join(__dirname, '.tools');
+export const codeServerBin = join(tools, 'node_modules/.bin/code-server');
+export const chromiumPath = process.env.NETLENS_E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Fails with what to run when the set-up has not been done. */
+export function requireSetup(): void {
+  const missing = [codeServerBin, chromiumPath].filter((p) => !existsSync(p));
+  if (missing.length > 0) {
+    throw new Error(`end-to-end set-up missing (${missing.join(', ')}): run \`bash test/e2e/setup.sh\` (CI's .ci/run does)`);
+  }
+}
+
+export interface Vsix { path: string; bytes: number; buildMs: number; /** the temporary copy it was built in */ copy?: string }
+
+/**
+ * Builds netlens-<version>.vsix with `npm run package` (or takes NETLENS_E2E_VSIX, for harness
+ * work). It runs in a copy of the repository (its node_modules linked), so that the build does not
+ * rewrite dist/ under the other test files that spawn dist/server.js and dist/netlens.js meanwhile.
+ */
+export function buildVsix(): Vsix {
+  const t0 = Date.now();
+  const given = process.env.NETLENS_E2E_VSIX;
+  if (given) return { path: given, bytes: statSync(given).size, buildMs: 0 };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; scripts?: Record<string, string> };
+  if (!pkg.scripts?.package) throw new Error('package.json has no "package" script: `npm run package` must build netlens-<version>.vsix');
+  const copy = mkdtempSync(join(tmpdir(), 'netlens-package-'));
+  // Everything the build may read, less what is big or generated (dist/ is rebuilt in the copy).
+  const skip = new Set(['node_modules', '.git', 'dist', 'runs', '.device', '.vitest-results.json', 'tsconfig.tsbuildinfo', 'test/e2e/.tools']
+    .map((p) => join(root, p)));
+  cpSync(root, copy, { recursive: true, filter: (src) => !skip.has(src) && !(dirname(src) === root && src.endsWith('.vsix')) });
+  try {
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+    const result = spawnSync('npm', ['run', 'package'], { cwd: copy, encoding: 'utf8', timeout: 150_000 });
+    if (result.status !== 0) throw new Error(`npm run package failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+    const path = join(copy, `netlens-${pkg.version}.vsix`);
+    if (!existsSync(path)) throw new Error(`npm run package did not write netlens-${pkg.version}.vsix:\n${result.stdout}`);
+    return { path, bytes: statSync(path).size, buildMs: Date.now() - t0, copy };
+  } catch (error) {
+    rmSync(copy, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a value that is not undefined, or throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+export interface Sandbox {
+  dir: string;
+  userDataDir: string;
+  extensionsDir: string;
+  workspace: string;
+  env: NodeJS.ProcessEnv;
+  log: string;
+}
+
+/** A fresh temporary home for one code-server: user data, extensions, XDG directories and a copy of examples/. */
+export function makeSandbox(settings: Record<string, unknown>): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-e2e-'));
+  const userDataDir = join(dir, 'user-data');
+  const extensionsDir = join(dir, 'extensions');
+  const workspace = join(dir, 'examples');
+  const xdg = (name: string) => { const p = join(dir, 'xdg', name); mkdirSync(p, { recursive: true }); return p; };
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  cpSync(join(root, 'examples'), workspace, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: xdg('config'),
+    XDG_DATA_HOME: xdg('data'),
+    XDG_CACHE_HOME: xdg('cache'),
+    XDG_STATE_HOME: xdg('state'),
+    XDG_RUNTIME_DIR: xdg('runtime'),
+  };
+  // code-server reads these; none must leak in from the developer's shell.
+  for (const name of ['PASSWORD', 'HASHED_PASSWORD', 'PORT', 'CODE_SERVER_CONFIG', 'VSCODE_PROXY_URI', 'NODE_OPTIONS']) delete env[name];
+  return { dir, userDataDir, extensionsDir, workspace, env, log: join(dir, 'code-server.log') };
+}
+
+export function installExtension(box: Sandbox, vsix: string): { ms: number; output: string } {
+  const t0 = Date.now();
+  const result = spawnSync(codeServerBin, [
+    '--install-extension', vsix, '--force',
+    '--extensions-dir', box.extensionsDir, '--user-data-dir', box.userDataDir,
+    '--config', join(box.dir, 'config.yaml'),
+  ], { env: box.env, encoding: 'utf8', timeout: 120_000 });
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}):\n${output}`);
+  }
+  return { ms: Date.now() - t0, output };
+}
+
+export interface CodeServer { process: ChildProcess; port: number; url: string }
+
+/** Starts code-server in its own process group (detached: setsid), and waits until it answers. */
+export async function startCodeServer(box: Sandbox): Promise<CodeServer> {
+  const port = await freePort();
+  const out = openSync(box.log, 'a');
+  const child = spawn(codeServerBin, [
+    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override', '--ignore-last-opened',
+    '--user-data-dir', box.userDataDir, '--extensions-dir', box.extensionsDir,
+    '--config', join(box.dir, 'config.yaml'),
+  ], { env: box.env, detached: true, stdio: ['ignore', out, out] });
+  groups.add(child);
+  child.once('exit', () => groups.delete(child));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('code-server to answer /healthz', 60_000, async () => {
+    if (child.exitCode !== null) throw new Error(`code-server exited ${child.exitCode}:\n${readFileSync(box.log, 'utf8')}`);
+    const res = await fetch(`${url}/healthz`);
+    return res.ok ? true : undefined;
+  }, 200);
+  return { process: child, port, url };
+}
+
+// Process groups still running, killed on exit even if afterAll never ran.
+const groups = new Set<ChildProcess>();
+process.once('exit', () => { for (const child of groups) killGroup(child, 'SIGKILL'); });
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+}
+
+/** SIGTERM to the whole group, SIGKILL after a grace period; resolves when the leader has exited. */
+export async function stopGroup(child: ChildProcess | undefined, graceMs = 5_000): Promise<void> {
+  if (!child || child.pid === undefined) return;
+  const exited = child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((r) => child.once('exit', () => r()));
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+  await Promise.race([exited, sleep(graceMs + 2_000)]);
+  clearTimeout(timer);
+  killGroup(child, 'SIGKILL'); // whatever of the group outlived its leader
+  groups.delete(child);
+}
+
+export const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface Chromium { server: BrowserServer; browser: Browser; page: Page }
+
+export async function launchChromium(): Promise<Chromium> {
+  const server = await chromium.launchServer({ executablePath: chromiumPath, headless: true, args: chromiumArgs, timeout: 60_000 });
+  const browser = await chromium.connect(server.wsEndpoint(), { timeout: 60_000 });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  return { server, browser, page };
+}
+
+export async function closeChromium(c: Chromium | undefined): Promise<void> {
+  if (!c) return;
+  await Promise.race([c.browser.close().catch(() => {}), sleep(10_000)]);
+  await Promise.race([c.server.close().catch(() => {}), sleep(10_000)]);
+  await c.server.kill().catch(() => {});
+}
