@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { analyzeDocument } from '../server/src/language/index';
-import { readDataFacts } from '../runtime/src/data/facts';
+import { readDataFacts } from '../server/src/dataFacts';
 
 // The facts of file-backed data sources, read from real files written here: IDX headers (the
 // format MNIST ships in), a folder of PNG and JPEG images, and a CSV file.

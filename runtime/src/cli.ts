@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { analyzeDocument, renderSummary, summarize, toJson, type Analysis } from '../../server/src/language/index';
 import { jsonDiagnostic } from '../../server/src/language/summary';
-import { readDataFacts } from './data/facts';
+import { readDataFacts } from '../../server/src/dataFacts';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../../server/src/server';
 

@@ -4,7 +4,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DataFacts, DataSource } from '../../../server/src/language/index';
+import type { DataFacts, DataSource } from './language/index';
 
 const cache = new Map<string, { stamp: string; facts: DataFacts | undefined }>();
 
