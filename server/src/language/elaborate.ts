@@ -59,6 +59,20 @@ export interface Group {
 
 export type Item = { kind: 'layer'; node: LayerNode } | Group;
 
+/**
+ * One time elaboration entered a statement, or a model's or block's declaration (one per use of
+ * the block): the shape arriving there and the names in scope, for hover's "value at this point".
+ */
+export interface Visit {
+  uri: string;
+  /** The statement's span, or the whole declaration's span when a model or block is entered. */
+  span: Span;
+  /** The shape arriving (`in`); null when unknown after an error or outside any flow. */
+  input: Shape | null;
+  /** The names in scope there; a later `let` in the same body is visible too (redefining is NN206). */
+  scope: { lookup(name: string): Value | undefined | null };
+}
+
 export interface ModelResult {
   name: string;
   decl: ModelDecl;
@@ -75,6 +89,8 @@ export interface ModelResult {
   activationBytes: number;
   /** False when an error left some shape unknown; totals then cover only what is known. */
   complete: boolean;
+  /** Every statement and declaration entered, in order (see Visit). */
+  visits: Visit[];
 }
 
 interface Flow {
@@ -99,6 +115,7 @@ class Expansion {
   readonly calls: CallSite[] = [];
   readonly stack: string[] = [];
   readonly names = new Map<Group, GroupNames>();
+  readonly visits: Visit[] = [];
   complete = true;
   stopped = false;
 
@@ -121,6 +138,7 @@ export function elaborateModel(decl: ModelDecl, file: FileScope, args: ReadonlyM
     x.complete = false;
   }
   const root: Group = { kind: 'group', type: 'block', name: decl.name.text, path: '', uri: file.uri, span: decl.span, depth: -1, children: [], output: null };
+  x.visits.push({ uri: file.uri, span: decl.span, input: null, scope });
   const end = walkBody(x, decl.body.stmts, scope, { shape: null, field: null, last: -1 }, root, /*inModel*/ true);
   return summarise(decl, file.uri, x, end, root.children);
 }
@@ -167,6 +185,7 @@ function summarise(decl: ModelDecl, uri: string, x: Expansion, end: Flow, items:
     paramBytes: (trainable + nonTrainable) * BYTES_PER_ELEMENT,
     activationBytes,
     complete: x.complete && end.shape !== null,
+    visits: x.visits,
   };
 }
 
@@ -247,6 +266,7 @@ function checkLabel(x: Expansion, scope: Scope, label: Name, labels: Map<string,
 
 function walkStatement(x: Expansion, stmt: Stmt, scope: Scope, flow: Flow, group: Group, inModel: boolean): Flow {
   const reporter = x.reporter.forFile(scope.file.uri);
+  x.visits.push({ uri: scope.file.uri, span: stmt.span, input: flow.shape, scope });
   switch (stmt.kind) {
     case 'let': {
       if (scope.has(stmt.name.text)) reporter.report('NN206', stmt.name.span, `'${stmt.name.text}' is already defined in this body`);
@@ -660,6 +680,7 @@ function callBlock(x: Expansion, stmt: LayerStmt, decl: ModelDecl, file: FileSco
   const blockGroup = openGroup(x, group, 'block', name, scope.file.uri, stmt.span, stmt.label);
   x.stack.push(name);
   x.calls.push({ uri: scope.file.uri, span: stmt.span, name, input: flow.shape });
+  x.visits.push({ uri: file.uri, span: decl.span, input: flow.shape, scope: inner });
   const end = walkBody(x, decl.body.stmts, inner, flow, blockGroup, /*inModel*/ false);
   blockGroup.output = end.shape;
   x.calls.pop();
