@@ -35,6 +35,21 @@ function cached(key: string, paths: string[], read: () => DataFacts | undefined)
   return facts;
 }
 
+/** The files and folders (ending in '/') a source reads, resolved against the .nn file. */
+export function dataPaths(source: DataSource, fromUri: string): string[] {
+  const base = dirname(fromUri.startsWith('file:') ? fileURLToPath(fromUri) : fromUri);
+  switch (source.kind) {
+    case 'idx':
+      return [resolve(base, source.images), resolve(base, source.labels)];
+    case 'folder':
+      return [`${resolve(base, source.dir)}/`];
+    case 'csv':
+      return [resolve(base, source.file)];
+    default:
+      return [];
+  }
+}
+
 /** The reader the CLI and the server pass to analyzeDocument. `fromUri` is the .nn file. */
 export function readDataFacts(source: DataSource, fromUri: string): DataFacts | undefined {
   const base = dirname(fromUri.startsWith('file:') ? fileURLToPath(fromUri) : fromUri);

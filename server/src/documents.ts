@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { toLspDiagnostics } from './features/diagnostics';
-import { analyzeDocument, formatCount, type Analysis } from './language/index';
+import { dataPaths, readDataFacts } from './dataFacts';
+import { analyzeDocument, formatCount, type Analysis, type DataFactsReader } from './language/index';
 
 /**
  * Documents longer than this are not analysed: the analysis runs on every keystroke, and real
@@ -77,8 +78,13 @@ export class Workspace {
         // An import as large as a refused document would cost as much to analyse.
         return source !== undefined && source.length > MAX_DOCUMENT_CHARS ? undefined : source;
       };
+      // Data files a train block reads count as reads too, so editing them re-judges the block.
+      const dataFacts: DataFactsReader = (source, from) => {
+        for (const path of dataPaths(source, from)) reads.add(canonical(pathToFileURL(path).href));
+        return readDataFacts(source, from);
+      };
       try {
-        outcome = { kind: 'analysis', analysis: analyzeDocument(text, { uri, load }) };
+        outcome = { kind: 'analysis', analysis: analyzeDocument(text, { uri, load, dataFacts }) };
       } catch (error) {
         outcome = { kind: 'failed', error };
         this.onFailure(uri, error);
@@ -93,7 +99,8 @@ export class Workspace {
     const target = canonical(uri);
     const affected: string[] = [];
     for (const [openUri, entry] of this.cache) {
-      if (entry.reads.has(target)) {
+      // A read that ends in '/' is a data folder: any file below it changes what it holds.
+      if (entry.reads.has(target) || [...entry.reads].some((read) => read.endsWith('/') && target.startsWith(read))) {
         this.cache.delete(openUri);
         affected.push(openUri);
       }

@@ -36,6 +36,9 @@ import { renderSummary, summarize, toJson, type Analysis } from './language/inde
 import { DEFAULT_SETTINGS, SummaryChangedNotification, SummaryRequest, type Settings, type SummaryParams, type SummaryResult } from './protocol';
 
 /** docs/diagnostics.md as shipped beside the bundle (dist/../docs). */
+/** Files a train block's data may read (IDX, CSV, images): a change re-judges the block. */
+const DATA_FILES = '**/*.{csv,idx,ubyte,idx1-ubyte,idx3-ubyte,png,jpg,jpeg}';
+
 const DOCS_URL = pathToFileURL(join(__dirname, '..', 'docs', 'diagnostics.md')).href;
 
 export function startServer(connection: Connection): void {
@@ -138,7 +141,7 @@ export function startServer(connection: Connection): void {
     }
     // Imports that are not open are read from the disk: their changes re-publish their importers.
     if (client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.nn' }] }).catch((e: unknown) => logError('registering the file watcher', e));
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.nn' }, { globPattern: DATA_FILES }] }).catch((e: unknown) => logError('registering the file watcher', e));
     }
     if (client.workspace?.configuration) void refreshSettings();
   });
@@ -176,7 +179,7 @@ export function startServer(connection: Connection): void {
   });
   connection.onDidChangeWatchedFiles(({ changes }) => schedule(changes.flatMap((change) => workspace.invalidate(change.uri))));
 
-  connection.onHover(request('hover', null, (a, { position }) => provideHover(a, position)));
+  connection.onHover(request('hover', null, (a, { position }) => provideHover(a, position, DOCS_URL)));
   connection.onCompletion(request('completion', [], (a, { position }) => provideCompletion(a, position)));
   connection.onSignatureHelp(request('signature help', null, (a, { position }) => provideSignatureHelp(a, position)));
   connection.onDefinition(request('definition', [], (a, { position }) => provideDefinition(a, position)));

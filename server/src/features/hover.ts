@@ -5,7 +5,7 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import type { Expr, LayerStmt, ModelDecl, Stmt, TrainDecl } from '../language/ast';
 import type { Field } from '../language/elaborate';
-import { formatBytes, formatCount, LAYERS, renderSummary, SETTINGS, summarize, type Analysis, type Item, type ModelResult, type Span } from '../language/index';
+import { formatBytes, formatCount, LAYERS, renderSummary, SETTINGS, summarize, verdictText, type Analysis, type Item, type ModelResult, type Span, type Verdict } from '../language/index';
 import { findBlock, lookupFile } from '../language/scope';
 import { describeValue, shapeMember, type Value } from '../language/values';
 import { contains, distinct, expressionAt, expressionsOf, groupTotals, instancesOf, locate, offsetIn, scaled3, shapeText, spanKey, type GroupInstance, type LayerInstance } from './instances';
@@ -16,14 +16,14 @@ const MAX_INSTANCES = 4;
 const MAX_SUMMARY_LINES = 90;
 const BREAK = '  \n';
 
-export function provideHover(analysis: Analysis, position: Position): Hover | null {
+export function provideHover(analysis: Analysis, position: Position, docsUrl = 'docs/diagnostics.md'): Hover | null {
   const offset = offsetIn(analysis, position);
   const located = locate(analysis, offset);
   if (!located) return null;
   let answer: { markdown: string; span: Span } | null = null;
   switch (located.kind) {
     case 'train':
-      answer = trainHover(analysis, located.decl, offset);
+      answer = trainHover(analysis, located.decl, offset, docsUrl);
       break;
     case 'let':
       answer = topLevelLetHover(analysis, located.stmt, offset);
@@ -375,10 +375,13 @@ function groupTable(groups: GroupInstance[]): string[] {
 
 // ── train blocks ────────────────────────────────────────────────────────────────
 
-function trainHover(analysis: Analysis, decl: TrainDecl, offset: number): { markdown: string; span: Span } | null {
+function trainHover(analysis: Analysis, decl: TrainDecl, offset: number, docsUrl: string): { markdown: string; span: Span } | null {
+  const verdict = analysis.trains.find((t) => t.decl === decl)?.verdict;
+  if (contains(decl.keyword, offset) && verdict) return { markdown: verdictMarkdown(decl, verdict, docsUrl), span: decl.keyword };
   if (contains(decl.model.span, offset) && !decl.model.missing) {
     const model = analysis.models.find((m) => m.name === decl.model.text);
-    return model ? { markdown: modelSummary(analysis, model), span: decl.model.span } : null;
+    const risks = verdict ? `\n\n---\n\n${verdictMarkdown(decl, verdict, docsUrl)}` : '';
+    return model ? { markdown: modelSummary(analysis, model) + risks, span: decl.model.span } : null;
   }
   const setting = decl.settings.find((s) => contains(s.span, offset));
   if (!setting) return null;
@@ -395,6 +398,23 @@ function trainHover(analysis: Analysis, decl: TrainDecl, offset: number): { mark
   }
   if (word && kind && contains(word.span, offset) && spec.kinds?.[kind]) return { markdown: `**${setting.key.text} ${kind}**${optionList(spec.kinds[kind]!)}\n\n${spec.doc}`, span: word.span };
   return null;
+}
+
+/** The static risk verdict: the levels, what they rest on, and each reason linked to its docs entry. */
+function verdictMarkdown(decl: TrainDecl, verdict: Verdict, docsUrl: string): string {
+  const basis = [
+    verdict.facts?.name,
+    verdict.trainSamples !== undefined ? `${formatCount(verdict.trainSamples)} training samples` : undefined,
+    verdict.steps !== undefined ? `${formatCount(verdict.steps)} optimizer steps` : undefined,
+    verdict.parametersPerSample !== undefined ? `${formatCount(Number(verdict.parametersPerSample.toPrecision(3)))} parameters per sample` : undefined,
+  ].filter(Boolean);
+  const lines = [`**train ${decl.model.text}** · ${verdictText(verdict)}`];
+  if (basis.length) lines.push('', basis.join(' · '));
+  if (verdict.findings.length) {
+    lines.push('');
+    for (const f of verdict.findings) lines.push(`- [${f.code}](${docsUrl}#${f.code.toLowerCase()}) ${f.risk}${f.risk === 'mismatch' ? '' : ` (${f.level})`}: ${f.reason}`);
+  } else lines.push('', 'No risk found in the set-up.');
+  return lines.join('\n');
 }
 
 type SettingSpec = (typeof SETTINGS)[string];
