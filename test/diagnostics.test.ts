@@ -666,6 +666,13 @@ model Wide {
     message: ['repeat 10,000 of 200 layers each', 'about 2,000,000 layers', 'limit of 100,000'],
     maxMs: 2000,
   },
+  NN322: {
+    severity: 'warning',
+    // 4 MiB is the core's limit (editors pass a lower one): one character more is refused.
+    fixture: `‹# a generated file›\n${'#'.repeat(4 * 2 ** 20)}`,
+    message: ['characters, over the 4,194,304 NetLens analyses', 'split it into files that import each other'],
+    also: ({ analysis }) => expect(analysis.models).toEqual([]),
+  },
   // NN4xx: architecture advice. Numbers worked out by hand; test/advice.test.ts has the near misses.
   NN401: {
     severity: 'warning',

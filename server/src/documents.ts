@@ -8,7 +8,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { toLspDiagnostics } from './features/diagnostics';
 import { dataPaths, readDataFacts } from './dataFacts';
-import { analyzeDocument, formatCount, type Analysis, type DataFactsReader } from './language/index';
+import { analyzeDocument, type Analysis, type DataFactsReader } from './language/index';
 
 /**
  * Documents longer than this are not analysed: the analysis runs on every keystroke, and real
@@ -19,7 +19,6 @@ export const MAX_DOCUMENT_CHARS = 1 << 20;
 
 export type Outcome =
   | { kind: 'analysis'; analysis: Analysis }
-  | { kind: 'tooLarge'; chars: number }
   | { kind: 'failed'; error: unknown };
 
 interface Entry {
@@ -70,8 +69,7 @@ export class Workspace {
     const reads = new Set<string>([canonical(uri)]);
     const text = document.getText();
     let outcome: Outcome;
-    if (text.length > MAX_DOCUMENT_CHARS) outcome = { kind: 'tooLarge', chars: text.length };
-    else {
+    {
       const load = (target: string): string | undefined => {
         reads.add(canonical(target));
         const source = this.openDocument(target)?.getText() ?? this.readDisk(target);
@@ -84,7 +82,8 @@ export class Workspace {
         return readDataFacts(source, from);
       };
       try {
-        outcome = { kind: 'analysis', analysis: analyzeDocument(text, { uri, load, dataFacts }) };
+        // Past the limit the core answers with NN322 alone, so every request answers empty, fast.
+        outcome = { kind: 'analysis', analysis: analyzeDocument(text, { uri, load, dataFacts, maxChars: MAX_DOCUMENT_CHARS }) };
       } catch (error) {
         outcome = { kind: 'failed', error };
         this.onFailure(uri, error);
@@ -173,14 +172,6 @@ export class Workspace {
 /** The diagnostic for a document that has no analysis, or undefined when it has one. */
 export function outcomeDiagnostic(outcome: Outcome): Diagnostic | undefined {
   const start = { line: 0, character: 0 };
-  if (outcome.kind === 'tooLarge') {
-    return {
-      range: { start, end: start },
-      severity: DiagnosticSeverity.Warning,
-      source: 'netlens',
-      message: `This file has ${formatCount(outcome.chars)} characters, over the ${formatCount(MAX_DOCUMENT_CHARS)} NetLens analyses; shapes, hovers and the other checks are off for it.`,
-    };
-  }
   if (outcome.kind === 'failed') {
     const error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
     return {

@@ -39,10 +39,10 @@ describe('Workspace', () => {
   it('refuses a document over the limit with one warning that gives the numbers', () => {
     const ws = new Workspace(() => undefined);
     ws.set(doc('file:///w/big.nn', '#'.repeat(MAX_DOCUMENT_CHARS + 1)));
-    expect(ws.analysis('file:///w/big.nn')).toBeUndefined();
+    expect(ws.analysis('file:///w/big.nn')!.models).toEqual([]);
     const [warning] = ws.diagnostics('file:///w/big.nn', DOCS, () => undefined);
-    expect(warning).toMatchObject({ severity: 2, source: 'netlens', range: { start: { line: 0, character: 0 } } });
-    expect(warning!.message).toBe('This file has 1,048,577 characters, over the 1,048,576 NetLens analyses; shapes, hovers and the other checks are off for it.');
+    expect(warning).toMatchObject({ code: 'NN322', severity: 2, source: 'netlens', range: { start: { line: 0, character: 0 } } });
+    expect(warning!.message).toBe('this file has 1,048,577 characters, over the 1,048,576 NetLens analyses; split it into files that import each other');
   });
 
   it('turns an analyzer failure into a diagnostic and a report, once per version', () => {

@@ -64,6 +64,7 @@ describe('robustness over stdio', () => {
     const published = await client.waitForDiagnostics(uri, undefined, 15_000);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(published.diagnostics).toHaveLength(1);
+    expect(published.diagnostics[0]!.code).toBe('NN322');
     expect(published.diagnostics[0]!.message).toMatch(/has [\d,]+ characters, over the 1,048,576 NetLens analyses/);
     const position = { line: 20, character: 4 };
     expect(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position })).toBeNull();

@@ -20,6 +20,19 @@ export interface AnalyzeOptions {
   load?: (uri: string) => string | undefined;
   /** Facts about file-backed data sources (idx, folder, csv); mnist and synthetic need none. */
   dataFacts?: DataFactsReader;
+  /** The largest document analysed (default MAX_CHARS); a larger one gets NN322 and nothing else. */
+  maxChars?: number;
+}
+
+/** A document too large to analyse at interactive speed: one diagnostic on its first line, no models. */
+function tooLarge(text: string, uri: string, limit: number, reporter: Reporter): Analysis {
+  const firstLine = text.indexOf('\n');
+  const span = { start: 0, end: firstLine < 0 ? Math.min(text.length, 1) : firstLine };
+  reporter.report('NN322', span, `this file has ${text.length.toLocaleString('en-US')} characters, over the ${limit.toLocaleString('en-US')} NetLens analyses; split it into files that import each other`);
+  const file = { uri, text, decls: [] };
+  const lines = new LineIndex(text);
+  const scope = createFileScope(file, reporter);
+  return { uri, text, file, lines, diagnostics: reporter.diagnostics, models: [], trains: [], files: new Map([[uri, { file, lines, scope }]]) };
 }
 
 export interface Analysis {
@@ -34,10 +47,15 @@ export interface Analysis {
   files: Map<string, { file: SourceFile; lines: LineIndex; scope: FileScope }>;
 }
 
+/** Past this many characters a document is not analysed (NN322); editors pass a lower limit. */
+export const MAX_CHARS = 4 * 2 ** 20;
+
 export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Analysis {
   const uri = options.uri ?? 'untitled.nn';
   const reporter = new Reporter(uri);
   const files: Analysis['files'] = new Map();
+  const limit = options.maxChars ?? MAX_CHARS;
+  if (text.length > limit) return tooLarge(text, uri, limit, reporter);
   const root = loadFile(uri, text, reporter, files, options.load);
   checkCycles(root);
   const trains = root.file.decls.flatMap((d) => (d.kind === 'train' ? [checkTrain(d, root)] : []));

@@ -63,6 +63,7 @@ export const CODES = {
   NN314: { severity: 'error', title: 'Parallel without branches' },
   NN320: { severity: 'error', title: 'Element count beyond 2^53' },
   NN321: { severity: 'error', title: 'Model expands to too many layers' },
+  NN322: { severity: 'warning', title: 'File too large to analyse' },
   // NN4xx: architecture advice
   NN401: { severity: 'warning', title: 'Dense layer dominates the parameters' },
   NN402: { severity: 'info', title: 'Large kernel past the stem' },
