@@ -2,6 +2,7 @@
 // message text. Each returns plain text edits, so a test can apply one and re-analyse.
 import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import { didYouMean } from '../language/diagnostics';
+import { eachStatement } from '../language/walk';
 import type { Stmt } from '../language/ast';
 import type { Analysis, Span } from '../language/index';
 
@@ -105,23 +106,14 @@ function projectionShortcut(analysis: Analysis, range: Range, data: Data): Fix[]
   return [{ title: `Add a projection shortcut (${conv})`, edits: [{ range: end, newText: ` shortcut { ${conv}; batchnorm }` }], preferred: true }];
 }
 
-function findResidual(analysis: Analysis, offset: number) {
+function findResidual(analysis: Analysis, offset: number): Extract<Stmt, { kind: 'residual' }> | undefined {
   let found: Extract<Stmt, { kind: 'residual' }> | undefined;
-  const walk = (stmts: Stmt[]): void => {
-    for (const s of stmts) {
+  for (const d of analysis.file.decls) {
+    if (d.kind !== 'model' && d.kind !== 'block') continue;
+    eachStatement(d.body.stmts, (s) => {
       if (s.kind === 'residual' && s.keyword.start === offset) found = s;
-      if (s.kind === 'residual') {
-        walk(s.body.stmts);
-        if (s.shortcut) walk(s.shortcut.body.stmts);
-      } else if (s.kind === 'parallel') s.branches.forEach((b) => walk(b.body.stmts));
-      else if (s.kind === 'repeat') walk(s.body.stmts);
-      else if (s.kind === 'if') {
-        walk(s.then.stmts);
-        if (s.otherwise) walk(s.otherwise.stmts);
-      }
-    }
-  };
-  for (const d of analysis.file.decls) if (d.kind === 'model' || d.kind === 'block') walk(d.body.stmts);
+    });
+  }
   return found;
 }
 

@@ -1,6 +1,7 @@
 // Where the cursor is, read from the tokens around it rather than from the syntax tree, because
 // the user is in the middle of typing: `conv 64 ker|` or `padding=|` do not parse yet. Shared by
 // completion and signature help. The tree is used only for what encloses the cursor (scopes, shapes).
+import { bodiesOf } from '../language/walk';
 import type { Body, ModelDecl, Stmt } from '../language/ast';
 import { Reporter } from '../language/diagnostics';
 import type { Analysis } from '../language/index';
@@ -292,17 +293,3 @@ export function localNames(analysis: Analysis, decl: ModelDecl, offset: number):
   return names;
 }
 
-export function bodiesOf(stmt: Stmt): Body[] {
-  switch (stmt.kind) {
-    case 'parallel':
-      return stmt.branches.map((b) => b.body);
-    case 'residual':
-      return stmt.shortcut ? [stmt.body, stmt.shortcut.body] : [stmt.body];
-    case 'repeat':
-      return [stmt.body];
-    case 'if':
-      return stmt.otherwise ? [stmt.then, stmt.otherwise] : [stmt.then];
-    default:
-      return [];
-  }
-}

@@ -1,7 +1,8 @@
 // Where the syntax meets the elaborated models, for hover, inlay hints and code lens: which
 // statement holds an offset, and which layers, groups and visits each statement became. One
 // statement can become many (a block used six times, a repeat), in several models.
-import type { Body, Expr, ModelDecl, Stmt, TrainDecl } from '../language/ast';
+import { bodiesOf, eachStatement } from '../language/walk';
+import type { Expr, ModelDecl, Stmt, TrainDecl } from '../language/ast';
 import type { Group, Item, LayerNode, ModelResult, Visit } from '../language/elaborate';
 import type { Analysis, Position, Span } from '../language/index';
 import { formatShape, type Shape } from '../language/shapes';
@@ -74,29 +75,7 @@ export function contains(span: Span, offset: number): boolean {
   return span.start <= offset && offset <= span.end;
 }
 
-/** The bodies directly inside a statement. */
-export function bodiesOf(stmt: Stmt): Body[] {
-  switch (stmt.kind) {
-    case 'parallel':
-      return stmt.branches.map((b) => b.body);
-    case 'residual':
-      return stmt.shortcut ? [stmt.body, stmt.shortcut.body] : [stmt.body];
-    case 'repeat':
-      return [stmt.body];
-    case 'if':
-      return stmt.otherwise ? [stmt.then, stmt.otherwise] : [stmt.then];
-    default:
-      return [];
-  }
-}
-
-/** Calls `visit` for every statement of a body, nested ones after their parent. */
-export function eachStatement(stmts: Stmt[], visit: (stmt: Stmt) => void): void {
-  for (const stmt of stmts) {
-    visit(stmt);
-    for (const body of bodiesOf(stmt)) eachStatement(body.stmts, visit);
-  }
-}
+export { bodiesOf, eachStatement };
 
 export type Located =
   | { kind: 'decl'; decl: ModelDecl }

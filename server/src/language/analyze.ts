@@ -3,6 +3,7 @@
 // through the `load` callback the caller supplies, so the core itself never touches the disk.
 import type { LayerStmt, ModelDecl, SourceFile, Stmt } from './ast';
 import { adviseModel } from './advice';
+import { eachStatement } from './walk';
 import { judgeTrain, type DataFactsReader } from './risks';
 import { Reporter, type Diagnostic } from './diagnostics';
 import { checkUnusedBlock, elaborateModel, type ModelResult } from './elaborate';
@@ -157,20 +158,8 @@ function checkCycles(root: FileScope): void {
 
 function calls(stmts: Stmt[]): LayerStmt[] {
   const out: LayerStmt[] = [];
-  const walk = (list: Stmt[]): void => {
-    for (const stmt of list) {
-      if (stmt.kind === 'layer') out.push(stmt);
-      else if (stmt.kind === 'parallel') stmt.branches.forEach((b) => walk(b.body.stmts));
-      else if (stmt.kind === 'residual') {
-        walk(stmt.body.stmts);
-        if (stmt.shortcut) walk(stmt.shortcut.body.stmts);
-      } else if (stmt.kind === 'repeat') walk(stmt.body.stmts);
-      else if (stmt.kind === 'if') {
-        walk(stmt.then.stmts);
-        if (stmt.otherwise) walk(stmt.otherwise.stmts);
-      }
-    }
-  };
-  walk(stmts);
+  eachStatement(stmts, (stmt) => {
+    if (stmt.kind === 'layer') out.push(stmt);
+  });
   return out;
 }
