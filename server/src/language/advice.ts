@@ -38,7 +38,7 @@ function sayer(model: ModelResult, reporter: Reporter): Say {
 
 function kernelOf(node: LayerNode): number[] {
   const k = node.attrs.kernel ?? node.attrs.size;
-  if (typeof k === 'number') return (node.output ?? []).slice(1).map(() => k);
+  if (typeof k === 'number') return (node.output?.length ?? 0) === 2 ? [k] : [k, k];
   return Array.isArray(k) ? (k as number[]) : [];
 }
 
@@ -143,19 +143,23 @@ function bottleneck(node: LayerNode, say: Say): void {
 
 /** Weight layers on the longest path; an `add` takes its shortest input, since a shortcut carries the gradient past the stack. */
 function plainDepths(model: ModelResult, throughShortcuts: boolean): number[] {
-  const depth: number[] = [];
-  for (const node of model.layers) {
-    const inputs = node.inputs.map((i) => (i < 0 ? 0 : depth[i] ?? 0));
-    const before = inputs.length === 0 ? 0 : throughShortcuts && node.op === 'add' && inputs.length > 1 ? Math.min(...inputs) : Math.max(...inputs);
-    depth.push(before + (WEIGHT_OPS.has(node.op) ? 1 : 0));
-  }
+  const depth: number[] = new Array(model.layers.length);
+  model.layers.forEach((node, n) => {
+    const shortest = throughShortcuts && node.op === 'add' && node.inputs.length > 1;
+    let before = shortest ? Infinity : 0;
+    for (const i of node.inputs) {
+      const d = i < 0 ? 0 : depth[i]!;
+      before = shortest ? Math.min(before, d) : Math.max(before, d);
+    }
+    depth[n] = (before === Infinity ? 0 : before) + (WEIGHT_OPS.has(node.op) ? 1 : 0);
+  });
   return depth;
 }
 
 function plainDepth(model: ModelResult, say: Say): void {
   const limit = THRESHOLDS.plainDepth.value;
   const depth = plainDepths(model, /*throughShortcuts*/ true);
-  const deepest = Math.max(0, ...depth);
+  const deepest = depth.reduce((a, b) => Math.max(a, b), 0);
   if (deepest <= limit) return;
   const node = model.layers[depth.findIndex((d, i) => d === limit + 1 && WEIGHT_OPS.has(model.layers[i]!.op))]!;
   say(
@@ -184,9 +188,10 @@ function lastLayers(model: ModelResult): Set<LayerNode> {
 function saturating(model: ModelResult, say: Say): void {
   // An output squashed to (0, 1) or (−1, 1) is a choice of output, not a saturating hidden layer.
   const output = lastLayers(model);
-  const uses = model.layers.filter((n) => !output.has(n) && (SATURATING.has(n.op) || SATURATING.has(String(n.attrs.activation))));
+  const saturates = (n: LayerNode): boolean => SATURATING.has(n.op) || (typeof n.attrs.activation === 'string' && SATURATING.has(n.attrs.activation));
+  const uses = model.layers.filter((n) => saturates(n) && !output.has(n));
   if (uses.length === 0) return;
-  const depth = Math.max(0, ...plainDepths(model, /*throughShortcuts*/ false));
+  const depth = plainDepths(model, /*throughShortcuts*/ false).reduce((a, b) => Math.max(a, b), 0);
   const deep = depth > THRESHOLDS.saturatingDepth.value;
   const normalised = model.layers.some((n) => n.op === 'batchnorm');
   const counts = new Map<string, number>();
