@@ -69,6 +69,12 @@ describe('quick fixes', () => {
     expect(fixed(`${lenet}train L {\n  data mnist\n  validation 0.1\n}\n`, 'NN501')).toContain('data mnist pad=2');
     expect(fixed(`${lenet}train L {\n  data mnist\n  validation 0.1\n}\n`, 'NN501', 1)).toContain('data mnist resize=32x32');
   });
+  it('NN504 on an adam line: weight decay is added and adam becomes adamw', () => {
+    const wide = 'model Wide {\n  input 3x32x32\n  conv 64 kernel=3 padding=1 activation=relu\n  maxpool 2\n  conv 128 kernel=3 padding=1 activation=relu\n  maxpool 2\n  conv 256 kernel=3 padding=1 activation=relu\n  globalavgpool\n  dense 512 activation=relu\n  dense 10\n}\n';
+    const text = `${wide}train Wide {\n  data synthetic samples=500 classes=10\n  validation 0.1\n  epochs 40\n  batch 16\n  optimizer adam lr=1e-3\n}\n`;
+    const decay = fixes(text, 'NN504').find((f) => f.title === 'Add weight decay to the optimizer')!;
+    expect(apply(text, decay.edit!.changes![URI]!)).toContain('  optimizer adamw lr=1e-3 weight_decay=0.01\n');
+  });
   it('NN503 and NN509: the loss and the optimizer that fit', () => {
     const train = (lines: string): string => NET('  conv 16 kernel=3 padding=1 activation=relu\n  maxpool 2\n' + TAIL, `train Net {\n  data mnist\n  validation 0.1\n${lines}\n}\n`);
     expect(fixed(train('  loss mse'), 'NN503')).toContain('  loss crossentropy');
@@ -85,5 +91,13 @@ describe('quick fixes', () => {
     const regularised = apply(wideText, fixes(wideText, 'NN504')[0]!.edit!.changes![URI]!);
     expect(regularised).toContain('  early_stop patience=5\n  augment hflip\n}');
     expect(analyzeDocument(regularised).trains[0]!.verdict!.overfitting).toBe('medium');
+    const [, decay, dropout] = fixes(wideText, 'NN504');
+    expect(decay!.title).toBe('Add weight decay (adamw)');
+    const decayed = apply(wideText, decay!.edit!.changes![URI]!);
+    expect(decayed).toContain('  optimizer adamw lr=1e-3 weight_decay=0.01\n');
+    expect(analyzeDocument(decayed).trains[0]!.verdict!.overfitting).toBe('medium');
+    const dropped = apply(wideText, dropout!.edit!.changes![URI]!);
+    expect(dropped).toContain('  dropout 0.5\n  dense 10\n');
+    expect(analyzeDocument(dropped).trains[0]!.verdict!.overfitting).toBe('medium');
   });
 });

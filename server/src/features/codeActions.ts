@@ -49,7 +49,7 @@ function fixesFor(analysis: Analysis, code: string, range: Range, data: Data): F
     case 'NN509':
       return typeof data.fix === 'string' ? [{ title: `Use ${data.fix}`, edits: [{ range, newText: data.fix }], preferred: true }] : [];
     case 'NN504':
-      return trainLines(analysis, data, ['early_stop patience=5', 'augment hflip'], 'Add early stopping and augmentation');
+      return [...trainLines(analysis, data, ['early_stop patience=5', 'augment hflip'], 'Add early stopping and augmentation'), ...weightDecay(analysis, data), ...dropoutBeforeClassifier(analysis, data)];
     case 'NN505':
       return data.risk === 'overfitting' ? trainLines(analysis, data, ['early_stop patience=5'], 'Add early stopping') : [];
     case 'NN510':
@@ -155,6 +155,26 @@ function inputFromData(range: Range, data: Data): Fix[] {
   const sample = data.sample as number[] | undefined;
   if (input?.length === 3 && sample?.length === 3 && input[0] === sample[0]) fixes.push({ title: `Resize the samples to ${input[1]}×${input[2]}`, edits: [{ range: at, newText: ` resize=${input[1]}x${input[2]}` }] });
   return fixes;
+}
+
+/** Weight decay on the optimizer line (adamw where the optimizer was adam, as NN509 advises). */
+function weightDecay(analysis: Analysis, data: Data): Fix[] {
+  const train = analysis.trains.find((t) => t.config.model === data.train);
+  if (!train || train.config.optimizer.weightDecay > 0) return [];
+  const setting = train.decl.settings.find((s) => s.key.text === 'optimizer');
+  if (!setting) return trainLines(analysis, data, ['optimizer adamw lr=1e-3 weight_decay=0.01'], 'Add weight decay (adamw)');
+  const word = setting.args.find((a) => !a.name);
+  const edits: TextEdit[] = [{ range: rangeOf(analysis, { start: setting.span.end, end: setting.span.end }), newText: ` weight_decay=${train.config.optimizer.name === 'sgd' ? '5e-4' : '0.01'}` }];
+  if (word && train.config.optimizer.name === 'adam') edits.push({ range: rangeOf(analysis, word.span), newText: 'adamw' });
+  return [{ title: 'Add weight decay to the optimizer', edits }];
+}
+
+/** `dropout 0.5` just before the model's last dense layer, as AlexNet did before its classifiers. */
+function dropoutBeforeClassifier(analysis: Analysis, data: Data): Fix[] {
+  const model = analysis.models.find((m) => m.name === data.train);
+  const last = model?.layers[model.layers.length - 1];
+  if (!model || !last || last.op !== 'dense' || last.uri !== analysis.uri || model.layers.some((l) => l.op === 'dropout')) return [];
+  return [{ title: 'Insert dropout 0.5 before the classifier', edits: [insertLineBefore(analysis, rangeOf(analysis, last.opSpan), 'dropout 0.5')] }];
 }
 
 /** Lines added at the end of the train block the finding belongs to. */
