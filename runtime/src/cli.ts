@@ -1,13 +1,16 @@
-// The `netlens` command: check and summary over the language core, and `lsp`, the language
-// server for editors other than VS Code. Each command is a function from parsed arguments to an
-// exit code, so tests can run them without a process.
-import { readFileSync } from 'node:fs';
+// The `netlens` command: check and summary over the language core, compile (the IR) and export
+// (a PyTorch module), and `lsp`, the language server for editors other than VS Code. Each
+// command is a function from parsed arguments to an exit code, so tests can run them without a
+// process.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { analyzeDocument, renderSummary, summarize, toJson, type Analysis } from '../../server/src/language/index';
 import { jsonDiagnostic } from '../../server/src/language/summary';
 import { readDataFacts } from '../../server/src/dataFacts';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../../server/src/server';
+import { chooseModel, compileModel, irJson, IRError, type IR } from './ir';
+import { generateTorch } from './engines/torch/codegen';
 
 const USAGE = `netlens — shapes, parameters, MACs and receptive fields for .nn convolutional networks
 
@@ -15,6 +18,10 @@ Usage:
   netlens check FILE...                       diagnostics as path:line:col: severity CODE: message; exit 1 on any error
   netlens summary FILE [--model NAME] [--depth N] [--json]
                                               a table per model (or the versioned JSON of docs/json.md)
+  netlens compile FILE [--model NAME] [--json]
+                                              the compiled model (IR, docs/ir.md) that the engines build from
+  netlens export FILE --to pytorch [--model NAME] [-o OUT.py]
+                                              a PyTorch module for the model (docs/engines.md); stdout without -o
   netlens lsp --stdio | --node-ipc | --socket=PORT
                                               the language server (the one the VS Code extension runs), for other editors
   netlens --version
@@ -144,6 +151,81 @@ export function summary(args: string[], io: Io): number {
   return 0;
 }
 
+/**
+ * The IR of the model a command names (or the default one), or the exit code after an error.
+ * Without `withTrain` the train block is left out, so its errors do not stop an export.
+ */
+function compileFor(command: string, file: string, wanted: string | undefined, withTrain: boolean, io: Io): IR | number {
+  const analysis = analyzeFile(file, io);
+  if (!analysis) return 2;
+  try {
+    const choice = chooseModel(analysis, wanted);
+    return compileModel(analysis, choice.model, withTrain ? choice.train : undefined, { display: display(io) });
+  } catch (error) {
+    if (!(error instanceof IRError)) throw error;
+    io.err(`netlens ${command}: ${file}: ${error.message}\n`);
+    return wanted !== undefined && !analysis.models.some((m) => m.name === wanted) ? 2 : 1;
+  }
+}
+
+/** One line per node: id, op, path, inputs, output shape, parameters and attributes. */
+function irText(ir: IR): string {
+  const lines = [`${ir.model} (${ir.source}): input ${ir.input.join('x')} -> output ${ir.output.join('x')}, ${ir.params.trainable} trainable + ${ir.params.nonTrainable} non-trainable parameters`];
+  for (const node of ir.nodes) {
+    const inputs = node.inputs.map((i) => (i === -1 ? 'input' : `#${i}`)).join(', ');
+    const attrs = Object.entries(node.attrs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+    lines.push(`#${node.id} ${node.op} ${node.path} <- ${inputs}  ${node.output.join('x')}  params ${node.params}${attrs ? `  ${attrs}` : ''}`);
+  }
+  if (ir.train) lines.push(`train: ${JSON.stringify(ir.train)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function compile(args: string[], io: Io): number {
+  const parsed = parseArgs(args, new Set(['model']));
+  if (typeof parsed === 'string' || parsed.positional.length !== 1) {
+    io.err(typeof parsed === 'string' ? `netlens compile: ${parsed}\n` : 'netlens compile: give exactly one .nn file\n');
+    return 2;
+  }
+  const model = parsed.flags.get('model');
+  const ir = compileFor('compile', parsed.positional[0]!, typeof model === 'string' ? model : undefined, true, io);
+  if (typeof ir === 'number') return ir;
+  io.out(parsed.flags.has('json') ? `${irJson(ir)}\n` : irText(ir));
+  return 0;
+}
+
+const EXPORT_TARGETS = ['pytorch'];
+
+export function exportModel(args: string[], io: Io): number {
+  const parsed = parseArgs(args.map((a) => (a === '-o' ? '--out' : a)), new Set(['model', 'to', 'out']));
+  if (typeof parsed === 'string' || parsed.positional.length !== 1) {
+    io.err(typeof parsed === 'string' ? `netlens export: ${parsed}\n` : 'netlens export: give exactly one .nn file\n');
+    return 2;
+  }
+  const to = parsed.flags.get('to');
+  const target = to === 'torch' ? 'pytorch' : to;
+  if (typeof target !== 'string' || !EXPORT_TARGETS.includes(target)) {
+    io.err(`netlens export: ${typeof to === 'string' ? `cannot export to '${to}'` : 'say what to export to'}: use --to ${EXPORT_TARGETS.join(' | ')}\n`);
+    return 2;
+  }
+  const model = parsed.flags.get('model');
+  const ir = compileFor('export', parsed.positional[0]!, typeof model === 'string' ? model : undefined, false, io);
+  if (typeof ir === 'number') return ir;
+  const source = generateTorch(ir);
+  const out = parsed.flags.get('out');
+  if (typeof out !== 'string') {
+    io.out(source);
+    return 0;
+  }
+  try {
+    writeFileSync(resolve(io.cwd, out), source);
+  } catch (error) {
+    io.err(`netlens export: cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    return 2;
+  }
+  io.err(`netlens export: wrote ${ir.model} to ${out}\n`);
+  return 0;
+}
+
 /** Starts the language server; vscode-languageserver reads the transport from process.argv. */
 export function lsp(args: string[], io: Io): number {
   if (!args.some((a) => /^--(stdio|node-ipc|socket|pipe)(=.+)?$/.test(a))) {
@@ -161,6 +243,10 @@ export function main(argv: string[], io: Io): number {
       return check(rest, io);
     case 'summary':
       return summary(rest, io);
+    case 'compile':
+      return compile(rest, io);
+    case 'export':
+      return exportModel(rest, io);
     case 'lsp':
       return lsp(rest, io);
     case '--version':
