@@ -11,6 +11,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../../server/src/server';
 import { chooseModel, compileModel, irJson, IRError, type IR } from './ir';
 import { generateTorch } from './engines/torch/codegen';
+import { train } from './train/run';
 
 const USAGE = `netlens — shapes, parameters, MACs and receptive fields for .nn convolutional networks
 
@@ -22,6 +23,8 @@ Usage:
                                               the compiled model (IR, docs/ir.md) that the engines build from
   netlens export FILE --to pytorch [--model NAME] [-o OUT.py]
                                               a PyTorch module for the model (docs/engines.md); stdout without -o
+  netlens train FILE [--model NAME] [--engine auto|torch|tfjs] [--events ndjson] [--resume RUN_DIR] [--python PATH]
+                                              runs the file's train block (docs/engines.md); runs/<model>/<time>/ beside the file
   netlens lsp --stdio | --node-ipc | --socket=PORT
                                               the language server (the one the VS Code extension runs), for other editors
   netlens --version
@@ -249,6 +252,9 @@ export function main(argv: string[], io: Io): number {
       return exportModel(rest, io);
     case 'lsp':
       return lsp(rest, io);
+    case 'train':
+      io.err('netlens train runs asynchronously: call runCli\n');
+      return 2;
     case '--version':
     case '-v':
       io.out(`${VERSION}\n`);
@@ -265,6 +271,12 @@ export function main(argv: string[], io: Io): number {
   }
 }
 
+/** `main`, plus the asynchronous commands (train). */
+export async function runCli(argv: string[], io: Io & { signals?: boolean }): Promise<number> {
+  if (argv[0] === 'train') return train(argv.slice(1), io);
+  return main(argv, io);
+}
+
 declare const NETLENS_VERSION: string | undefined;
 const VERSION = typeof NETLENS_VERSION === 'string' ? NETLENS_VERSION : 'dev';
 
@@ -274,6 +286,13 @@ if (require.main === module) {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  const code = main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() });
-  process.exitCode = code;
+  void runCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd(), signals: true }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`netlens: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }
