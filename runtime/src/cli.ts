@@ -2,11 +2,11 @@
 // (a PyTorch module), and `lsp`, the language server for editors other than VS Code. Each
 // command is a function from parsed arguments to an exit code, so tests can run them without a
 // process.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { analyzeDocument, renderSummary, summarize, toJson, type Analysis } from '../../server/src/language/index';
+import { renderSummary, summarize, toJson, type Analysis } from '../../server/src/language/index';
 import { jsonDiagnostic } from '../../server/src/language/summary';
-import { readDataFacts } from '../../server/src/dataFacts';
+import { analyzePath } from './analyzeFile';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../../server/src/server';
 import { chooseModel, compileModel, irJson, IRError, type IR } from './ir';
@@ -62,25 +62,12 @@ function parseArgs(args: string[], valued: Set<string>): Parsed | string {
 }
 
 function analyzeFile(file: string, io: Io): Analysis | undefined {
-  const path = resolve(io.cwd, file);
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return analyzePath(resolve(io.cwd, file));
   } catch (error) {
     io.err(`netlens: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
     return undefined;
   }
-  return analyzeDocument(text, {
-    uri: path,
-    dataFacts: readDataFacts,
-    load: (uri) => {
-      try {
-        return readFileSync(uri, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-  });
 }
 
 function display(io: Io): (uri: string) => string {

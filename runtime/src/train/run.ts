@@ -8,8 +8,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { analyzeDocument, toJson, type Analysis } from '../../../server/src/language/index';
-import { readDataFacts } from '../../../server/src/dataFacts';
+import { toJson } from '../../../server/src/language/index';
+import { analyzePath } from '../analyzeFile';
 import { chooseModel, compileModel, irJson, IRError, type IR } from '../ir';
 import { generateTorch } from '../engines/torch/codegen';
 import { isDataError, prepareData, standardise, toNpy, type Dataset } from '../data/index';
@@ -173,19 +173,6 @@ class Recorder {
   }
 }
 
-function analyzeFile(path: string): Analysis {
-  return analyzeDocument(readFileSync(path, 'utf8'), {
-    uri: path,
-    dataFacts: readDataFacts,
-    load: (uri) => {
-      try {
-        return readFileSync(uri, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-  });
-}
 
 function outputActivation(ir: IR): 'softmax' | null {
   const last = ir.nodes[ir.nodes.length - 1];
@@ -208,7 +195,7 @@ function prepareRun(options: Options, io: TrainIo, rec: Recorder, env: NodeJS.Pr
   const file = resolve(io.cwd, options.file!);
   const show = (uri: string) => relative(io.cwd, uri) || uri;
   if (!existsSync(file)) return rec.fail('file', `cannot read ${options.file}: no such file`, { path: file });
-  const analysis = analyzeFile(file);
+  const analysis = analyzePath(file);
   let ir: IR;
   try {
     const choice = chooseModel(analysis, options.model);
