@@ -2,6 +2,7 @@
 // engines build from alone. Every layer's attributes are normalised here — per-axis kernels and
 // strides, explicit per-side padding with `same` and `valid` resolved, defaults filled in — so an
 // engine never re-derives layer semantics. The schema is versioned and documented in docs/ir.md.
+import { samePadding } from '../../server/src/language/layers';
 import type { Analysis, DataSource, Diagnostic, LayerNode, ModelResult, TrainConfig, TrainResult } from '../../server/src/language/index';
 
 export const IR_VERSION = 1;
@@ -371,10 +372,7 @@ function sides(layer: LayerNode, kernel: number[], stride: number[], dilation: n
   const out: number[] = [];
   spatial.forEach((size, a) => {
     if (padding === 'same') {
-      const kEff = dilation[a]! * (kernel[a]! - 1) + 1;
-      const o = Math.ceil(size / stride[a]!);
-      const total = Math.max((o - 1) * stride[a]! + kEff - size, 0);
-      out.push(Math.floor(total / 2), total - Math.floor(total / 2));
+      out.push(...samePadding(size, dilation[a]! * (kernel[a]! - 1) + 1, stride[a]!));
     } else {
       const p = padding === 'valid' ? 0 : axes(padding, spatial.length, 0)[a]!;
       out.push(p, p);

@@ -118,27 +118,26 @@ interface Roles {
 function roles(file: SourceFile, tokens: Token[]): Roles {
   const r: Roles = { spacedEquals: new Set(), labelColons: new Set(), binary: new Set(), unary: new Set(), declParens: new Set(), decls: new Map() };
   const starts = tokens.map((t) => t.span.start);
+  /** Index of the first token starting at or after an offset. */
+  const firstAt = (offset: number): number => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const isCode = (t: Token): boolean => t.kind !== 'newline' && t.kind !== 'comment';
   /** The first code token at or after an offset. */
   const tokenFrom = (offset: number): Token | undefined => {
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < tokens.length; i++) if (tokens[i]!.kind !== 'newline' && tokens[i]!.kind !== 'comment') return tokens[i];
+    for (let i = firstAt(offset); i < tokens.length; i++) if (isCode(tokens[i]!)) return tokens[i];
     return undefined;
   };
+  /** The last code token before an offset. */
   const tokenBefore = (offset: number): Token | undefined => {
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo - 1; i >= 0; i--) if (tokens[i]!.kind !== 'newline' && tokens[i]!.kind !== 'comment') return tokens[i];
+    for (let i = firstAt(offset) - 1; i >= 0; i--) if (isCode(tokens[i]!)) return tokens[i];
     return undefined;
   };
   const mark = (set: Set<number>, token: Token | undefined, text: string): void => {

@@ -101,6 +101,16 @@ function spatialAxes(ctx: InferContext, op: string): number | null {
   return null;
 }
 
+/**
+ * TensorFlow's `same` padding on one axis: output = ceil(input / stride), and the padding that
+ * takes, with the odd one at the end (bottom or right). The analyzer and the IR share this rule.
+ */
+export function samePadding(input: number, effectiveKernel: number, stride: number): [number, number] {
+  const out = Math.ceil(input / stride);
+  const total = Math.max((out - 1) * stride + effectiveKernel - input, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
 interface Window {
   kernel: number[];
   stride: number[];
@@ -135,10 +145,8 @@ function slideWindow(ctx: InferContext, options: WindowOptions): Window | null {
     const kEff = dilation[a]! * (kernel[a]! - 1) + 1;
     const s = stride[a]!;
     if (same) {
-      const o = Math.ceil(i / s);
-      const total = Math.max((o - 1) * s + kEff - i, 0);
-      pads.push([Math.floor(total / 2), total - Math.floor(total / 2)]);
-      out.push(o);
+      pads.push(samePadding(i, kEff, s));
+      out.push(Math.ceil(i / s));
       continue;
     }
     const p = explicit[a]!;
