@@ -4,7 +4,7 @@
 // Ranges are marked in the fixtures with ‹…›; every expected number is worked out by hand from
 // docs/language.md's formulas, never read back from NetLens.
 import { describe, expect, it } from 'vitest';
-import { analyzeDocument, CODES, type Analysis, type Code, type Diagnostic, type Severity, type Span } from '../server/src/language/index';
+import { analyzeDocument, CODES, type Analysis, type Code, type Diagnostic, type Severity, type ObservedRun, type Span } from '../server/src/language/index';
 import { markers, slice } from './helpers/markers';
 
 // ── helpers ─────────────────────────────────────────────────────────────────────
@@ -53,9 +53,9 @@ interface Expectation {
 }
 
 /** Analyse a marked fixture and check the one diagnostic with `code`: its range, severity and message. */
-function check(fixture: string, code: Code, expected: Expectation): Checked {
+function check(fixture: string, code: Code, expected: Expectation, observed?: ObservedRun): Checked {
   const { text, ranges } = markers(fixture);
-  const analysis = analyzeDocument(text);
+  const analysis = analyzeDocument(text, observed ? { observed: () => observed } : {});
   expectWellFormed(analysis);
   const range = ranges[expected.at ?? 0];
   if (!range) throw new Error(`the fixture for ${code} marks no range ${expected.at ?? 0}`);
@@ -68,7 +68,7 @@ function check(fixture: string, code: Code, expected: Expectation): Checked {
   const allowed = new Set(expected.allow ?? []);
   // Advice and training risks (NN4xx, NN5xx) are judged on top of a file's errors; a case about
   // something else ignores them unless it lists them.
-  const judged = (c: Code): boolean => (c.startsWith('NN4') || c.startsWith('NN5')) && c !== code && !(expected.others ?? []).includes(c);
+  const judged = (c: Code): boolean => (c.startsWith('NN4') || c.startsWith('NN5') || c.startsWith('NN6')) && c !== code && !(expected.others ?? []).includes(c);
   const others = analysis.diagnostics.filter((d) => d.code !== code && !allowed.has(d.code) && !judged(d.code)).map((d) => d.code);
   expect(others, `diagnostics:\n${all}`).toEqual(expected.others ?? []);
   return { analysis, diagnostic, text, ranges };
@@ -117,6 +117,22 @@ function chainedBlocks(count: number, markCallOf: number): string {
 
 const backtick = '`';
 
+// ── observed runs (NN6xx) ───────────────────────────────────────────────────────
+
+const SMALL_NET = `model Net {
+  input 1x28x28
+  conv 8 kernel=3 padding=1 activation=relu
+  maxpool 2
+  dropout 0.25
+  flatten
+  dense 10
+}`;
+
+/** A finished run of Net (15,770 parameters: 8·9 + 8 = 80, 8·14·14·10 + 10 = 15,690). */
+function observedRun(settings: ObservedRun['settings'], diagnoses: ObservedRun['diagnoses']): ObservedRun {
+  return { name: '20261128-101500', dir: '/tmp/runs/Net/20261128-101500', status: 'completed', settings, params: 15_770, epochs: 9, totalEpochs: settings.epochs, bestEpoch: 5, bestValAccuracy: 0.62, lastAccuracy: 0.99, testAccuracy: 0.6, diagnoses };
+}
+
 describe('markers', () => {
   it('removes ‹ › and gives each range in the clean text, in the order the ranges open', () => {
     expect(markers('conv 6 ‹kenrel›=5 ‹‹a›b›')).toEqual({ text: 'conv 6 kenrel=5 ab', ranges: [{ start: 7, end: 13 }, { start: 16, end: 18 }, { start: 16, end: 17 }] });
@@ -137,6 +153,8 @@ interface Case extends Expectation {
   also?: (checked: Checked) => void;
   /** Upper bound on the analysis time, for the limits that exist to keep hostile input fast. */
   maxMs?: number;
+  /** The latest training run the reader returns (NN6xx). */
+  observed?: ObservedRun;
 }
 
 const CASES = {
@@ -977,6 +995,54 @@ train ‹Net› {
 }`,
     message: ["train Net has no validation split or set, so overfitting cannot be seen while it happens", "add 'validation 0.1'"],
   },
+  NN601: {
+    severity: 'warning',
+    fixture: `${SMALL_NET}
+train Net {
+  data synthetic samples=256 classes=10
+  validation 0.25
+  epochs ‹40›
+}`,
+    // The trainer's message (runtime/python/trainer.py), as events.ndjson holds it.
+    message: ['run 20261128-101500, epoch 9', 'validation loss rose from 0.31 to 0.44 over epochs 6–9 while training loss fell to 0.05'],
+    observed: observedRun({ epochs: 40, lr: 0.001, validation: true }, [{ kind: 'overfitting', epoch: 9, setting: 'epochs', message: 'validation loss rose from 0.31 to 0.44 over epochs 6–9 while training loss fell to 0.05 (gap 0.39); stop earlier (early_stop), add dropout or get more data' }]),
+  },
+  NN602: {
+    severity: 'warning',
+    fixture: `${SMALL_NET}
+train Net {
+  data synthetic samples=256 classes=10
+  validation 0.25
+  epochs 5
+  optimizer sgd lr=‹0.00001›
+}`,
+    message: ['epoch 2', 'training accuracy is 0.1 after 2 epochs, below 1.5× chance (0.15) for 10 classes'],
+    observed: observedRun({ epochs: 5, optimizer: 'sgd', lr: 0.00001, validation: true }, [{ kind: 'underfitting', epoch: 2, setting: 'optimizer.lr', message: 'training accuracy is 0.1 after 2 epochs, below 1.5× chance (0.15) for 10 classes; try another learning rate or a larger model' }]),
+  },
+  NN603: {
+    severity: 'error',
+    fixture: `${SMALL_NET}
+train Net {
+  data synthetic samples=256 classes=10
+  validation 0.25
+  epochs 5
+  optimizer sgd lr=‹10›
+}`,
+    message: ['epoch 1', 'the training loss became NaN in epoch 1; lower the learning rate'],
+    observed: observedRun({ epochs: 5, optimizer: 'sgd', lr: 10, validation: true }, [{ kind: 'divergence', epoch: 1, setting: 'optimizer.lr', message: 'the training loss became NaN in epoch 1; lower the learning rate' }]),
+  },
+  NN604: {
+    severity: 'info',
+    fixture: `${SMALL_NET}
+train Net {
+  data synthetic samples=256 classes=10
+  validation 0.25
+  epochs 12
+  ‹optimizer sgd›
+}`,
+    message: ['epoch 8', 'training loss improved by less than 1% over epochs 5–8 (2.3 to 2.29)'],
+    observed: observedRun({ epochs: 12, optimizer: 'sgd', lr: 0.01, validation: true }, [{ kind: 'plateau', epoch: 8, setting: 'optimizer.lr', message: 'training loss improved by less than 1% over epochs 5–8 (2.3 to 2.29); lower the learning rate (a schedule) or stop' }]),
+  },
 } satisfies Record<Code, Case>;
 
 describe('one case per code', () => {
@@ -986,7 +1052,7 @@ describe('one case per code', () => {
 
   // The severities are spelt out above rather than read from CODES, so the table cannot drift.
   it.each(Object.entries(CASES) as Array<[Code, Case]>)('%s', (code, spec) => {
-    const { result: checked, ms } = time(() => check(spec.fixture, code, spec));
+    const { result: checked, ms } = time(() => check(spec.fixture, code, spec, spec.observed));
     spec.also?.(checked);
     if (spec.maxMs !== undefined) expect(ms, `${code} took ${ms.toFixed(0)} ms`).toBeLessThan(spec.maxMs);
   }, 60_000);
@@ -1486,5 +1552,36 @@ model Net {
       { severity: 'warning', message: ['15.5', '33×33'] },
     );
     expect(model(analysis, 'Net').output).toEqual([16, 13, 13]);
+  });
+});
+
+describe('observed runs (NN6xx) follow the file', () => {
+  const file = (epochs: number, extraLayer = '') => `${SMALL_NET.replace('  flatten', `${extraLayer}  flatten`)}
+train Net {
+  data synthetic samples=256 classes=10
+  validation 0.25
+  epochs ${epochs}
+}`;
+  const run = observedRun({ epochs: 40, lr: 0.001, validation: true }, [{ kind: 'overfitting', epoch: 9, setting: 'epochs', message: 'validation loss rose' }]);
+  const codes = (text: string) => analyzeDocument(text, { observed: () => run }).diagnostics.filter((d) => d.code.startsWith('NN6')).map((d) => d.code);
+
+  it('drops the diagnosis once the setting it blames changes, and keeps the run for the hover', () => {
+    expect(codes(file(40))).toEqual(['NN601']);
+    const changed = analyzeDocument(file(8), { observed: () => run });
+    expect(changed.diagnostics.filter((d) => d.code.startsWith('NN6'))).toEqual([]);
+    expect(changed.trains[0]!.observed?.run.name).toBe('20261128-101500');
+  });
+
+  it('calls the run stale when the model no longer has the parameters it trained', () => {
+    // One more conv 8→8: 8·8·9 + 8 = 584 parameters more than the 15,770 the run trained.
+    const text = file(40, '  conv 8 kernel=3 padding=1\n');
+    expect(codes(text)).toEqual([]);
+    expect(analyzeDocument(text, { observed: () => run }).trains[0]!.observed?.stale).toBe('the model now has 16,354 parameters; run 20261128-101500 trained 15,770');
+  });
+
+  it('asks the reader for the train block’s model and file', () => {
+    const asked: string[] = [];
+    analyzeDocument(file(40), { uri: 'file:///w/net.nn', observed: (model, from) => (asked.push(`${model} ${from}`), undefined) });
+    expect(asked).toEqual(['Net file:///w/net.nn']);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeDocument, CODES, type Code } from '../server/src/language/index';
+import { observedFromEvents } from '../server/src/runFacts';
 
 const DOC = readFileSync(path.resolve(__dirname, '../docs/diagnostics.md'), 'utf8');
 const LINES = DOC.split('\n');
@@ -80,7 +81,10 @@ describe('docs/diagnostics.md', () => {
 
   it.each(runnable)('%s: the example gives the quoted message', (code) => {
     const entry = ENTRIES.find((e) => e.code === code)!;
-    const analysis = analyzeDocument(fenced(entry.body, 'nn')!);
+    // NN6xx: the run the example's events describe, read as the server reads events.ndjson.
+    const events = fenced(entry.body, 'ndjson');
+    const run = events === undefined ? undefined : observedFromEvents(events, '/w/runs/Net/20261128-101500');
+    const analysis = analyzeDocument(fenced(entry.body, 'nn')!, run ? { observed: () => run } : {});
     const messages = analysis.diagnostics.filter((d) => d.code === code).map((d) => d.message);
     expect(messages).toContain(fenced(entry.body, 'text')!.trim());
   });

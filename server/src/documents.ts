@@ -8,7 +8,8 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { toLspDiagnostics } from './features/diagnostics';
 import { dataPaths, readDataFacts } from './dataFacts';
-import { analyzeDocument, type Analysis, type DataFactsReader } from './language/index';
+import { analyzeDocument, type Analysis, type DataFactsReader, type ObservedReader } from './language/index';
+import { readLatestRun, runsFolder } from './runFacts';
 
 /**
  * Documents longer than this are not analysed: the analysis runs on every keystroke, and real
@@ -81,9 +82,14 @@ export class Workspace {
         for (const path of dataPaths(source, from)) reads.add(canonical(pathToFileURL(path).href));
         return readDataFacts(source, from);
       };
+      // A model's run directories count as a read folder: a run's new events re-judge the block.
+      const observed: ObservedReader = (model, from) => {
+        reads.add(canonical(pathToFileURL(runsFolder(model, from)).href));
+        return readLatestRun(model, from);
+      };
       try {
         // Past the limit the core answers with NN322 alone, so every request answers empty, fast.
-        outcome = { kind: 'analysis', analysis: analyzeDocument(text, { uri, load, dataFacts, maxChars: MAX_DOCUMENT_CHARS }) };
+        outcome = { kind: 'analysis', analysis: analyzeDocument(text, { uri, load, dataFacts, observed, maxChars: MAX_DOCUMENT_CHARS }) };
       } catch (error) {
         outcome = { kind: 'failed', error };
         this.onFailure(uri, error);

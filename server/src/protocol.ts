@@ -34,3 +34,9 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** The command a code lens runs to show the summary (the client implements it). */
 export const SHOW_SUMMARY_COMMAND = 'netlens.showSummary';
+
+/** The "▶ Train" code lens above a train block: arguments [uri, model] (the client implements it). */
+export const TRAIN_COMMAND = 'netlens.train';
+
+/** The lens with the latest run's outcome: arguments [runDir] (the client opens the run). */
+export const OPEN_RUN_COMMAND = 'netlens.openRun';

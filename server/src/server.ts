@@ -38,6 +38,8 @@ import { DEFAULT_SETTINGS, SummaryChangedNotification, SummaryRequest, type Sett
 /** docs/diagnostics.md as shipped beside the bundle (dist/../docs). */
 /** Files a train block's data may read (IDX, CSV, images): a change re-judges the block. */
 const DATA_FILES = '**/*.{csv,idx,ubyte,idx1-ubyte,idx3-ubyte,png,jpg,jpeg}';
+/** A run's event stream and job: what the observed diagnostics (NN6xx) and the hover on `train` read. */
+const RUN_FILES = '**/runs/*/*/{events.ndjson,job.json}';
 
 const DOCS_URL = pathToFileURL(join(__dirname, '..', 'docs', 'diagnostics.md')).href;
 
@@ -141,7 +143,7 @@ export function startServer(connection: Connection): void {
     }
     // Imports that are not open are read from the disk: their changes re-publish their importers.
     if (client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.nn' }, { globPattern: DATA_FILES }] }).catch((e: unknown) => logError('registering the file watcher', e));
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.nn' }, { globPattern: DATA_FILES }, { globPattern: RUN_FILES }] }).catch((e: unknown) => logError('registering the file watcher', e));
     }
     if (client.workspace?.configuration) void refreshSettings();
   });

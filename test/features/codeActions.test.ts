@@ -3,14 +3,14 @@ import type { TextEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { provideCodeActions } from '../../server/src/features/codeActions';
 import { toLspDiagnostics } from '../../server/src/features/diagnostics';
-import { analyzeDocument } from '../../server/src/language/index';
+import { analyzeDocument, type AnalyzeOptions, type ObservedRun } from '../../server/src/language/index';
 
 // Every quick fix is applied and the result analysed again: the finding it answers must be gone,
 // and no error may appear in its place.
 const URI = 'file:///w/model.nn';
 
-function fixes(text: string, code: string) {
-  const analysis = analyzeDocument(text, { uri: URI });
+function fixes(text: string, code: string, options: AnalyzeOptions = {}) {
+  const analysis = analyzeDocument(text, { uri: URI, ...options });
   const diagnostics = toLspDiagnostics(analysis, URI, 'docs').filter((d) => d.code === code);
   expect(diagnostics.length, `no ${code} in:\n${text}`).toBeGreaterThan(0);
   return provideCodeActions(analysis, URI, diagnostics);
@@ -20,11 +20,11 @@ function apply(text: string, edits: TextEdit[]): string {
   return TextDocument.applyEdits(TextDocument.create(URI, 'nn', 1, text), edits);
 }
 
-function fixed(text: string, code: string, pick = 0): string {
-  const action = fixes(text, code)[pick];
+function fixed(text: string, code: string, pick = 0, options: AnalyzeOptions = {}): string {
+  const action = fixes(text, code, options)[pick];
   expect(action, `no fix for ${code}`).toBeDefined();
   const result = apply(text, action!.edit!.changes![URI]!);
-  const after = analyzeDocument(result, { uri: URI });
+  const after = analyzeDocument(result, { uri: URI, ...options });
   expect(after.diagnostics.filter((d) => d.code === code), result).toEqual([]);
   expect(after.diagnostics.filter((d) => d.severity === 'error'), result).toEqual([]);
   return result;
@@ -99,5 +99,35 @@ describe('quick fixes', () => {
     const dropped = apply(wideText, dropout!.edit!.changes![URI]!);
     expect(dropped).toContain('  dropout 0.5\n  dense 10\n');
     expect(analyzeDocument(dropped).trains[0]!.verdict!.overfitting).toBe('medium');
+  });
+
+  describe('observed runs (NN6xx): the fix changes the setting the run blamed, so the diagnosis stands down', () => {
+    const net = NET('  conv 8 kernel=3 padding=1 activation=relu\n  maxpool 2\n  flatten\n  dense 10');
+    const train = (lines: string) => `${net}train Net {\n  data synthetic samples=256 classes=10\n  validation 0.25\n${lines}\n}\n`;
+    const run = (settings: ObservedRun['settings'], kind: ObservedRun['diagnoses'][number]['kind'], setting: string): AnalyzeOptions => ({
+      observed: () => ({ name: '20261128-101500', dir: '/w/runs/Net/20261128-101500', status: 'completed', settings, epochs: 9, bestEpoch: 5, bestValAccuracy: 0.6, lastAccuracy: 0.99, testAccuracy: null, diagnoses: [{ kind, epoch: 9, setting, message: 'm' }] }),
+    });
+    it('NN601: epochs become the best epoch; or early stopping', () => {
+      const text = train('  epochs 40');
+      const options = run({ epochs: 40 }, 'overfitting', 'epochs');
+      expect(fixes(text, 'NN601', options).map((f) => f.title)).toEqual(["Set epochs to 5 (the run's best epoch)", 'Add early stopping (patience 3)', 'Insert dropout 0.5 before the classifier']);
+      expect(fixed(text, 'NN601', 0, options)).toContain('  epochs 5\n');
+    });
+    it('NN603: the learning rate a tenth, where it is written or on the optimizer line', () => {
+      expect(fixed(train('  epochs 5\n  optimizer sgd lr=10'), 'NN603', 0, run({ lr: 10, optimizer: 'sgd' }, 'divergence', 'optimizer.lr'))).toContain('optimizer sgd lr=1\n');
+      expect(fixed(train('  epochs 5\n  optimizer sgd'), 'NN603', 0, run({ lr: 0.01, optimizer: 'sgd' }, 'divergence', 'optimizer.lr'))).toContain('optimizer sgd lr=0.001\n');
+    });
+    it('NN602: ten times larger or smaller', () => {
+      const text = train('  epochs 5\n  optimizer sgd lr=0.00001');
+      const options = run({ lr: 0.00001, optimizer: 'sgd' }, 'underfitting', 'optimizer.lr');
+      expect(fixes(text, 'NN602', options).map((f) => f.title)).toEqual(['Raise the learning rate 10× to 0.0001', 'Lower the learning rate 10× to 0.000001']);
+      expect(fixed(text, 'NN602', 0, options)).toContain('lr=0.0001\n');
+    });
+    it('NN604: a cosine schedule, or a lower learning rate', () => {
+      const text = train('  epochs 12\n  optimizer sgd lr=0.01');
+      const options = run({ lr: 0.01, optimizer: 'sgd' }, 'plateau', 'optimizer.lr');
+      expect(fixes(text, 'NN604', options)[0]!.title).toBe('Add a cosine learning-rate schedule');
+      expect(fixed(text, 'NN604', 1, options)).toContain('lr=0.001\n');
+    });
   });
 });

@@ -4,12 +4,13 @@
 import { resolve } from 'node:path';
 import type { DataSource, TrainConfig } from '../../../server/src/language/index';
 import { loadCsv } from './csv';
-import { type Dataset, type LoadOptions } from './dataset';
+import { type Dataset, type LoadOptions, subset } from './dataset';
 import { DataError } from './errors';
 import { loadFolder } from './folder';
 import { loadIdx } from './idx';
 import { loadMnist } from './mnist';
 import { type Stats, channelStats } from './normalise';
+import { STREAM, range, shuffle, stream } from './random';
 import { checkShape } from './shape';
 import { splitValidation } from './split';
 import { loadSynthetic } from './synthetic';
@@ -28,8 +29,24 @@ export { splitValidation, validationIndices } from './split';
 export { SYNTHETIC_NOISE } from './synthetic';
 export { padSample, prepareDataset, resizeSample } from './transform';
 
-/** One source of a train block, loaded; relative paths are relative to `baseDir` (the .nn file's folder). */
+/** One source of a train block, loaded and cut to its `limit=`; relative paths are relative to `baseDir` (the .nn file's folder). */
 export function loadSource(source: DataSource, baseDir: string, options: LoadOptions = {}): Dataset {
+  const data = loadWhole(source, baseDir, options);
+  return source.limit === undefined ? data : limitSamples(data, source.limit, options.seed ?? 0, options.split === 'test' ? 1 : 0);
+}
+
+/**
+ * `limit=N`: N samples drawn with the seed's limit stream (so the subset holds every class in
+ * about its share, and is the same on every run), kept in file order.
+ */
+export function limitSamples(data: Dataset, limit: number, seed: number, split: number): Dataset {
+  const n = data.y.length;
+  if (limit >= n) return data;
+  const chosen = shuffle(range(n), stream(seed, STREAM.limit, split)).slice(0, limit).sort();
+  return subset(data, chosen, `${data.name}, ${limit.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} samples`);
+}
+
+function loadWhole(source: DataSource, baseDir: string, options: LoadOptions): Dataset {
   const prep = { pad: source.pad, resize: source.resize };
   switch (source.kind) {
     case 'mnist':

@@ -13,6 +13,7 @@ export const STREAM = {
   prototypes: 4,
   syntheticTrain: 5,
   syntheticTest: 6,
+  limit: 7,
 } as const;
 
 /** mulberry32: a 32-bit state, uniform floats in [0, 1) with 32 bits each. */

@@ -54,6 +54,14 @@ function fixesFor(analysis: Analysis, code: string, range: Range, data: Data): F
       return data.risk === 'overfitting' ? trainLines(analysis, data, ['early_stop patience=5'], 'Add early stopping') : [];
     case 'NN510':
       return trainLines(analysis, data, ['validation 0.1'], 'Hold out 10% for validation');
+    case 'NN601':
+      return [...bestEpochs(range, data), ...trainLines(analysis, data, ['early_stop patience=3'], 'Add early stopping (patience 3)'), ...dropoutBeforeClassifier(analysis, data)];
+    case 'NN602':
+      return [...learningRate(analysis, data, 10), ...learningRate(analysis, data, 0.1)];
+    case 'NN603':
+      return learningRate(analysis, data, 0.1, true);
+    case 'NN604':
+      return [...trainLines(analysis, data, ['schedule cosine'], 'Add a cosine learning-rate schedule'), ...learningRate(analysis, data, 0.1)];
     default:
       return [];
   }
@@ -175,6 +183,26 @@ function dropoutBeforeClassifier(analysis: Analysis, data: Data): Fix[] {
   const last = model?.layers[model.layers.length - 1];
   if (!model || !last || last.op !== 'dense' || last.uri !== analysis.uri || model.layers.some((l) => l.op === 'dropout')) return [];
   return [{ title: 'Insert dropout 0.5 before the classifier', edits: [insertLineBefore(analysis, rangeOf(analysis, last.opSpan), 'dropout 0.5')] }];
+}
+
+/** NN601 on `epochs`: train only as long as the best epoch of the run that overfitted. */
+function bestEpochs(range: Range, data: Data): Fix[] {
+  const best = data.bestEpoch;
+  if (data.setting !== 'epochs' || typeof best !== 'number' || typeof data.epochs !== 'number' || best >= data.epochs || best < 1) return [];
+  return [{ title: `Set epochs to ${best} (the run's best epoch)`, edits: [{ range, newText: String(best) }], preferred: true }];
+}
+
+/** The learning rate times `factor`: the `lr=` value replaced, or added to the optimizer line. */
+function learningRate(analysis: Analysis, data: Data, factor: number, preferred = false): Fix[] {
+  const train = analysis.trains.find((t) => t.config.model === data.train);
+  if (!train) return [];
+  const lr = Number((train.config.optimizer.lr * factor).toPrecision(6));
+  const title = `${factor > 1 ? 'Raise' : 'Lower'} the learning rate ${factor > 1 ? factor : 1 / factor}× to ${lr}`;
+  const written = train.config.spans['optimizer.lr'];
+  if (written) return [{ title, edits: [{ range: rangeOf(analysis, written), newText: String(lr) }], preferred }];
+  const optimizer = train.decl.settings.find((s) => s.key.text === 'optimizer');
+  if (optimizer) return [{ title, edits: [{ range: rangeOf(analysis, { start: optimizer.span.end, end: optimizer.span.end }), newText: ` lr=${lr}` }], preferred }];
+  return trainLines(analysis, data, [`optimizer ${train.config.optimizer.name} lr=${lr}`], title);
 }
 
 /** Lines added at the end of the train block the finding belongs to. */

@@ -1,8 +1,9 @@
 // Code lens above each model: "11,689,512 params · 1.81 G MACs · output 1000", and above each
-// train block its risk verdict; both open the summary.
+// train block "▶ Train", its risk verdict (opens the summary) and the latest run's outcome (opens
+// the run).
 import type { CodeLens } from 'vscode-languageserver';
-import { formatCount, formatShape, verdictText, type Analysis, type ModelResult } from '../language/index';
-import { SHOW_SUMMARY_COMMAND } from '../protocol';
+import { formatCount, formatShape, observedText, verdictText, type Analysis, type ModelResult } from '../language/index';
+import { OPEN_RUN_COMMAND, SHOW_SUMMARY_COMMAND, TRAIN_COMMAND } from '../protocol';
 import { scaled3 } from './instances';
 
 export function provideCodeLenses(analysis: Analysis): CodeLens[] {
@@ -12,7 +13,24 @@ export function provideCodeLenses(analysis: Analysis): CodeLens[] {
       range: analysis.lines.range(model.decl.name.span),
       command: { title: lensTitle(model), command: SHOW_SUMMARY_COMMAND, arguments: [analysis.uri, model.name] },
     }));
-  return [...models, ...verdictLenses(analysis)];
+  return [...models, ...trainLenses(analysis)];
+}
+
+/** "▶ Train" first, so it sits next to the verdict; then the verdict; then the latest run. */
+function trainLenses(analysis: Analysis): CodeLens[] {
+  const verdicts = verdictLenses(analysis);
+  return analysis.trains.flatMap((train) => {
+    if (train.decl.model.missing) return [];
+    const range = analysis.lines.range(train.decl.keyword);
+    const lenses: CodeLens[] = [{ range, command: { title: '▶ Train', command: TRAIN_COMMAND, arguments: [analysis.uri, train.config.model] } }];
+    lenses.push(...verdicts.filter((v) => v.range.start.line === range.start.line && v.range.start.character === range.start.character));
+    const observed = train.observed;
+    if (observed) {
+      const title = `last run: ${observedText(observed.run)}${observed.stale ? ' (model changed since)' : ''}`;
+      lenses.push({ range, command: { title, command: OPEN_RUN_COMMAND, arguments: [observed.run.dir] } });
+    }
+    return lenses;
+  });
 }
 
 /** Above each train block, its static verdict: "overfitting risk: high · underfitting risk: low". */

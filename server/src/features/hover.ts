@@ -5,7 +5,7 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import type { Expr, LayerStmt, ModelDecl, Stmt, TrainDecl } from '../language/ast';
 import type { Field } from '../language/elaborate';
-import { formatBytes, formatCount, LAYERS, renderSummary, SETTINGS, summarize, verdictText, type Analysis, type Item, type ModelResult, type Span, type Verdict } from '../language/index';
+import { formatBytes, formatCount, LAYERS, renderSummary, SETTINGS, summarize, verdictText, observedText, OBSERVED_CODES, type Observation, type Analysis, type Item, type ModelResult, type Span, type Verdict } from '../language/index';
 import { findBlock, lookupFile } from '../language/scope';
 import { describeValue, shapeMember, type Value } from '../language/values';
 import { contains, distinct, expressionAt, expressionsOf, groupTotals, instancesOf, locate, offsetIn, scaled3, shapeText, spanKey, type GroupInstance, type LayerInstance } from './instances';
@@ -376,8 +376,9 @@ function groupTable(groups: GroupInstance[]): string[] {
 // ── train blocks ────────────────────────────────────────────────────────────────
 
 function trainHover(analysis: Analysis, decl: TrainDecl, offset: number, docsUrl: string): { markdown: string; span: Span } | null {
-  const verdict = analysis.trains.find((t) => t.decl === decl)?.verdict;
-  if (contains(decl.keyword, offset) && verdict) return { markdown: verdictMarkdown(decl, verdict, docsUrl), span: decl.keyword };
+  const train = analysis.trains.find((t) => t.decl === decl);
+  const verdict = train?.verdict;
+  if (contains(decl.keyword, offset) && verdict) return { markdown: verdictMarkdown(decl, verdict, docsUrl) + observedMarkdown(train?.observed, docsUrl), span: decl.keyword };
   if (contains(decl.model.span, offset) && !decl.model.missing) {
     const model = analysis.models.find((m) => m.name === decl.model.text);
     const risks = verdict ? `\n\n---\n\n${verdictMarkdown(decl, verdict, docsUrl)}` : '';
@@ -414,6 +415,17 @@ function verdictMarkdown(decl: TrainDecl, verdict: Verdict, docsUrl: string): st
     lines.push('');
     for (const f of verdict.findings) lines.push(`- [${f.code}](${docsUrl}#${f.code.toLowerCase()}) ${f.risk}${f.risk === 'mismatch' ? '' : ` (${f.level})`}: ${f.reason}`);
   } else lines.push('', 'No risk found in the set-up.');
+  return lines.join('\n');
+}
+
+/** What the latest run showed, under the static verdict: the two side by side. */
+function observedMarkdown(observed: Observation | undefined, docsUrl: string): string {
+  if (!observed) return '\n\n---\n\n**Observed:** no run yet (▶ Train above this block).';
+  const { run, stale } = observed;
+  const lines = ['', '---', '', `**Observed** in run ${run.name}: ${observedText(run)}`];
+  if (stale) lines.push('', `Not judged against this file: ${stale}.`);
+  else if (run.diagnoses.length === 0) lines.push('', run.status === 'running' ? 'Nothing diagnosed so far.' : 'No overfitting, underfitting, divergence or plateau seen in the curves.');
+  for (const d of run.diagnoses) lines.push(`- [${OBSERVED_CODES[d.kind]}](${docsUrl}#${OBSERVED_CODES[d.kind].toLowerCase()}) ${d.kind}, epoch ${d.epoch}: ${d.message}`);
   return lines.join('\n');
 }
 

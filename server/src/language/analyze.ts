@@ -5,6 +5,7 @@ import type { LayerStmt, ModelDecl, SourceFile, Stmt } from './ast';
 import { adviseModel } from './advice';
 import { eachStatement } from './walk';
 import { judgeTrain, type DataFactsReader } from './risks';
+import { judgeObserved, type ObservedReader } from './observed';
 import { Reporter, type Diagnostic } from './diagnostics';
 import { checkUnusedBlock, elaborateModel, type ModelResult } from './elaborate';
 import { LAYERS } from './layers';
@@ -21,6 +22,8 @@ export interface AnalyzeOptions {
   load?: (uri: string) => string | undefined;
   /** Facts about file-backed data sources (idx, folder, csv); mnist and synthetic need none. */
   dataFacts?: DataFactsReader;
+  /** The latest training run of a model (its run directory), for NN6xx and the hover on `train`. */
+  observed?: ObservedReader;
   /** The largest document analysed (default MAX_CHARS); a larger one gets NN322 and nothing else. */
   maxChars?: number;
 }
@@ -67,7 +70,11 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Ana
     adviseModel(model, reporter);
     models.push(model);
   }
-  for (const train of trains) train.verdict = judgeTrain(train, models.find((m) => m.name === train.config.model), reporter, options.dataFacts);
+  for (const train of trains) {
+    const model = models.find((m) => m.name === train.config.model);
+    train.verdict = judgeTrain(train, model, reporter, options.dataFacts);
+    train.observed = judgeObserved(train, model, uri, reporter, options.observed);
+  }
   checkUnused(root);
   const diagnostics = reporter.diagnostics.sort((a, b) => (a.uri === b.uri ? a.span.start - b.span.start : a.uri === uri ? -1 : b.uri === uri ? 1 : a.uri.localeCompare(b.uri)));
   return { uri, text, file: root.file, lines: files.get(uri)!.lines, diagnostics, models, trains, files };

@@ -83,6 +83,11 @@ export const CODES = {
   NN508: { severity: 'warning', title: 'Dropout too strong for the model' },
   NN509: { severity: 'info', title: 'Weight decay with adam' },
   NN510: { severity: 'warning', title: 'No validation' },
+  // NN6xx: what the latest training run observed (observed.ts), shown while its settings stand.
+  NN601: { severity: 'warning', title: 'Observed overfitting' },
+  NN602: { severity: 'warning', title: 'Observed underfitting' },
+  NN603: { severity: 'error', title: 'Observed divergence' },
+  NN604: { severity: 'info', title: 'Observed plateau' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

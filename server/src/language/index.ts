@@ -11,3 +11,4 @@ export { verdictText, type DataFacts, type DataFactsReader, type Verdict, type F
 export { THRESHOLDS } from './thresholds';
 export { summarize, renderSummary, toJson, type ModelSummary, type SummaryJson } from './summary';
 export { symbolIndex, symbolAt, findOccurrences, renameProblem, isName, type SymbolIndex, type SymbolDef, type SymbolRef, type SymbolAt, type DefKind, type RefRole, type Occurrence, type ImportLink, type Level } from './symbols';
+export { observedText, OBSERVED_CODES, type ObservedReader, type ObservedRun, type ObservedDiagnosis, type ObservedKind, type ObservedStatus, type Observation } from './observed';

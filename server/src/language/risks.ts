@@ -62,6 +62,12 @@ export function builtinFacts(source: DataSource, model: ModelResult | undefined)
   return undefined;
 }
 
+/** The facts of a source after its `limit=`: a subset of the samples it holds. */
+function limited(facts: DataFacts | undefined, source: DataSource): DataFacts | undefined {
+  if (!facts || source.limit === undefined || source.limit >= facts.samples) return facts;
+  return { ...facts, samples: source.limit, name: `${facts.name} (${formatCount(source.limit)} of ${formatCount(facts.samples)} samples)` };
+}
+
 /** The sample shape after the train block's own pad or resize. */
 export function preparedShape(facts: DataFacts, source: DataSource): number[] {
   const shape = [...facts.shape];
@@ -85,7 +91,7 @@ export function judgeTrain(train: TrainResult, model: ModelResult | undefined, r
   const { config } = train;
   if (!model || !model.complete) return verdict;
   const ctx: Context = { train, model, reporter, findings };
-  const facts = config.data ? builtinFacts(config.data, model) ?? read?.(config.data, reporter.uri) : undefined;
+  const facts = config.data ? limited(builtinFacts(config.data, model) ?? read?.(config.data, reporter.uri), config.data) : undefined;
   noValidation(ctx);
   hyperparameters(ctx);
   if (facts && config.data) {

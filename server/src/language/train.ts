@@ -7,6 +7,7 @@ import { findModel, Scope, type FileScope } from './scope';
 import type { Span } from './text';
 import { describeValue, evaluate, typeName, type CallArg, type Value } from './values';
 import type { Verdict } from './risks';
+import type { Observation } from './observed';
 
 type OptionType = 'number' | 'positive' | 'count' | 'whole' | 'bool' | 'rate' | 'fraction' | 'string' | 'dims' | { oneOf: readonly string[] };
 
@@ -85,6 +86,8 @@ export interface Preprocess {
   pad?: number;
   /** Resize to H×W. */
   resize?: number[];
+  /** Use only this many samples, a seeded random subset (a quick run on part of MNIST). */
+  limit?: number;
 }
 
 export type DataSource = Preprocess &
@@ -97,7 +100,7 @@ export type DataSource = Preprocess &
   );
 
 /** Options every data source takes. */
-const SOURCE_OPTIONS = ['pad', 'resize'];
+const SOURCE_OPTIONS = ['pad', 'resize', 'limit'];
 
 export interface TrainConfig {
   model: string;
@@ -128,6 +131,8 @@ export interface TrainResult {
   config: TrainConfig;
   /** The static risk verdict, once the model and the data are known (risks.ts). */
   verdict?: Verdict;
+  /** The latest run of this model and whether it still describes the file (observed.ts). */
+  observed?: Observation;
 }
 
 export function checkTrain(decl: TrainDecl, file: FileScope): TrainResult {
@@ -355,7 +360,7 @@ function dataSource(value: Value, span: Span, named: Map<string, { value: Value 
   const option = (key: string): CallArg | undefined => args.find((a) => a.name === key);
   if (name !== 'synthetic') {
     for (const [key, entry] of named) {
-      if (!SOURCE_OPTIONS.includes(key)) reporter.report('NN202', entry.span, `${name} has no option '${key}'${suggestion(key, SOURCE_OPTIONS)}; it takes ${SOURCE_OPTIONS.join(' and ')}`);
+      if (!SOURCE_OPTIONS.includes(key)) reporter.report('NN202', entry.span, `${name} has no option '${key}'${suggestion(key, SOURCE_OPTIONS)}; it takes ${SOURCE_OPTIONS.join(', ')}`);
     }
   }
   switch (name) {
@@ -394,6 +399,11 @@ function preprocess(source: DataSource, named: Map<string, { value: Value | unde
   if (resize?.value?.kind === 'dims' && resize.value.value.length === 2) source.resize = resize.value.value;
   else if (resize?.value?.kind === 'number') source.resize = [resize.value.value, resize.value.value];
   else if (resize) reporter.report('NN216', resize.span, 'resize needs a size like 32x32');
+  const limit = named.get('limit');
+  if (limit) {
+    const n = checkOption('limit', { type: 'count', doc: '' }, limit.value, limit.span, reporter);
+    if (typeof n === 'number') source.limit = n;
+  }
 }
 
 function synthetic(span: Span, named: Map<string, { value: Value | undefined; span: Span }>, reporter: Reporter): DataSource | undefined {
