@@ -134,7 +134,7 @@ describe('x positions', () => {
     ]);
     expect(model.trainLoss.xs).toEqual([1, 3, 4]);
     expect(model.trainLoss.ys).toEqual([2, (1.5 * 96 - 2 * 32) / 64, (1.25 * 128 - 1.5 * 96) / 32]);
-    expect(model.status(false)).toBe('completed');
+    expect(model.status(/*live*/ false)).toBe('completed');
   });
 
   it('drop what an interrupted process drew after its last checkpoint, and redraw it', () => {
@@ -164,7 +164,7 @@ describe('best epoch', () => {
   it('is the lowest training loss without validation', () => {
     const model = RunModel.of([start({ valSamples: null }), epochEvent(1, 1, 0.5, null, null), epochEvent(2, 0.7, 0.6, null, null), epochEvent(3, 0.8, 0.6, null, null)]);
     expect(model.best()).toEqual({ epoch: 2, loss: 0.7, validation: false });
-    expect(headerOf(model, false, true)).toMatchObject({ bestEpoch: '2', bestDetail: 'loss 0.7' });
+    expect(headerOf(model, /*live*/ false, /*trusted*/ true)).toMatchObject({ bestEpoch: '2', bestDetail: 'loss 0.7' });
   });
 });
 
@@ -245,21 +245,21 @@ describe('chart alignment', () => {
 describe('header', () => {
   it('says where the run is, how fast and on what', () => {
     const running = RunModel.of([start({ epochs: 20 }), epochEvent(1, 1, 0.5, 1, 0.5), epochEvent(2, 1, 0.5, 1, 0.5), batch(9, 3, 1, 0.5, { samplesPerSec: 12345.6, eta: 75 })]);
-    expect(headerOf(running, true, true)).toMatchObject({
+    expect(headerOf(running, /*live*/ true, /*trusted*/ true)).toMatchObject({
       status: 'running', epoch: '3/20', throughput: '12,346 samples/s', eta: '1m 15s', engine: 'torch · pytorch 2.3.0 · cpu · fp32',
       testAccuracy: '—', canCancel: true, canResume: false, canRestart: false,
     });
-    expect(headerOf(running, true, false)).toMatchObject({ canCancel: false, canResume: false, canRestart: false });
+    expect(headerOf(running, /*live*/ true, /*trusted*/ false)).toMatchObject({ canCancel: false, canResume: false, canRestart: false });
   });
 
   it('gives the test accuracy after the end, and resume only for a cancelled run with a checkpoint', () => {
     const done = RunModel.of([start(), epochEvent(1, 1, 0.5, 1, 0.5), checkpoint(1, 4), end({ epochs: 1 })]);
-    expect(headerOf(done, false, true)).toMatchObject({ status: 'completed', epoch: '1/3', testAccuracy: '97.9%', eta: '—', canResume: false, canRestart: true });
+    expect(headerOf(done, /*live*/ false, /*trusted*/ true)).toMatchObject({ status: 'completed', epoch: '1/3', testAccuracy: '97.9%', eta: '—', canResume: false, canRestart: true });
     const cancelled = RunModel.of([start(), checkpoint(1, 4), end({ status: 'cancelled', reason: 'cancelled by a signal', testAccuracy: null })]);
-    expect(headerOf(cancelled, false, true)).toMatchObject({ status: 'cancelled', reason: 'cancelled by a signal', canResume: true });
+    expect(headerOf(cancelled, /*live*/ false, /*trusted*/ true)).toMatchObject({ status: 'cancelled', reason: 'cancelled by a signal', canResume: true });
     const killed = RunModel.of([start(), batch(1, 1, 1, 0.5)]);
-    expect(headerOf(killed, false, true)).toMatchObject({ status: 'failed', reason: 'the trainer stopped without an end event', canResume: false });
+    expect(headerOf(killed, /*live*/ false, /*trusted*/ true)).toMatchObject({ status: 'failed', reason: 'the trainer stopped without an end event', canResume: false });
     const error = RunModel.of([{ v: 1, type: 'error', time, code: 'no-torch', message: 'python3 has no torch' }]);
-    expect(headerOf(error, false, true)).toMatchObject({ status: 'failed', reason: 'no-torch: python3 has no torch' });
+    expect(headerOf(error, /*live*/ false, /*trusted*/ true)).toMatchObject({ status: 'failed', reason: 'no-torch: python3 has no torch' });
   });
 });

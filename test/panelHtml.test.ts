@@ -62,7 +62,7 @@ describe('training panel page', () => {
       { v: 1, type: 'start', time, engine: 'torch', backend: 'pytorch 2.3.0', device: 'cuda:0 (NVIDIA H200)', precision: 'bf16', why: '', model: 'Net', params: 1, samples: 10, valSamples: null, testSamples: null, epochs: 20, batch: 10, stepsPerEpoch: 1, resumedFrom: null },
       { v: 1, type: 'batch', time, step: 1, epoch: 1, loss: 1, accuracy: 0.5, samplesPerSec: 50, eta: 9 },
     ]);
-    const live = renderPanel({ ...OPTIONS, trusted: true, header: headerOf(model, true, true) });
+    const live = renderPanel({ ...OPTIONS, trusted: true, header: headerOf(model, /*live*/ true, /*trusted*/ true) });
     expect(live).toContain('<span id="nl-status" class="status running">running</span>');
     expect(live).toContain('<span id="nl-epoch">1/20</span>');
     expect(live).toContain('<span id="nl-engine">torch · pytorch 2.3.0 · cuda:0 (NVIDIA H200) · bf16</span>');
@@ -95,7 +95,7 @@ describe('untrusted workspace', () => {
   });
 
   it('keeps the buttons disabled even for a run that could be cancelled', () => {
-    const html = renderPanel({ ...OPTIONS, trusted: false, header: { ...headerOf(new RunModel(), true, true), canCancel: true, canRestart: true } });
+    const html = renderPanel({ ...OPTIONS, trusted: false, header: { ...headerOf(new RunModel(), /*live*/ true, /*trusted*/ true), canCancel: true, canRestart: true } });
     expect(html).toContain('<button id="nl-cancel" type="button" disabled>');
   });
 });
