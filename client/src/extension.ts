@@ -1,12 +1,16 @@
 // The VS Code extension: starts the NetLens language server (dist/server.js, over IPC) for .nn
-// files and adds two commands, "Show Model Summary" and "Restart Server". Everything else —
-// diagnostics, hover, inlay hints, code lenses, completion — comes from the server.
+// files and adds "Show Model Summary" and "Restart Server". Diagnostics, hover, inlay hints, code
+// lenses and completion come from the server. Training (training/) runs `netlens train` as a
+// child process and shows it in a panel, the status bar, the "NetLens Runs" view and tasks.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SHOW_SUMMARY_COMMAND, SummaryChangedNotification, SummaryRequest, type SummaryChangedParams, type SummaryResult } from '../../server/src/protocol';
 import { SummaryPanel } from './summaryPanel';
+import { TrainingController, REFRESH_RUNS_COMMAND } from './training/controller';
+import { RunsView } from './training/runsView';
+import { registerTasks } from './training/tasks';
 
 export const RESTART_COMMAND = 'netlens.restartServer';
 
@@ -15,6 +19,7 @@ let context: vscode.ExtensionContext;
 let output: vscode.OutputChannel;
 /** One watcher for the life of the extension; every client (after restarts) shares it. */
 let watcher: vscode.FileSystemWatcher;
+let training: TrainingController | undefined;
 
 export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   context = ctx;
@@ -32,13 +37,35 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     }),
     { dispose: () => SummaryPanel.disposeCurrent() },
   );
+  activateTraining(ctx);
   await start();
 }
 
+function activateTraining(ctx: vscode.ExtensionContext): void {
+  training = new TrainingController(ctx);
+  const runs = new RunsView();
+  ctx.subscriptions.push(
+    training,
+    runs,
+    training.onDidChangeRuns(() => runs.refresh()),
+    vscode.window.registerTreeDataProvider('netlens.runs', runs),
+    vscode.commands.registerCommand(REFRESH_RUNS_COMMAND, () => runs.refresh()),
+    registerTasks(ctx),
+  );
+}
+
 export async function deactivate(): Promise<void> {
+  // A closing editor asks running trainers to checkpoint and end as cancelled, so their run
+  // directories stay consistent and can be resumed.
+  await training?.stopAll();
   const old = client;
   client = undefined;
   await old?.dispose();
+}
+
+/** The training controller, for tests of the extension. */
+export function trainingController(): TrainingController | undefined {
+  return training;
 }
 
 async function start(): Promise<void> {
