@@ -109,11 +109,13 @@ describe('netlens train', () => {
     expect(existsSync(join(dir, 'runs'))).toBe(false);
   });
 
-  it('says clearly that the tfjs engine is not available yet', () => {
+  it('runs the tfjs trainer instead of PyTorch with --engine tfjs (test/tfjsTrain.spec.ts covers it)', () => {
     const dir = fixture({ 'tiny.nn': TINY });
     const result = run(['train', 'tiny.nn', '--engine', 'tfjs', '--events', 'ndjson'], dir);
-    expect(result.status).toBe(1);
-    expect(events(result.stdout)).toMatchObject([{ type: 'error', code: 'engine', message: 'the tfjs engine is not available yet; install PyTorch (python3-torch) or pass --python' }]);
+    expect(result.status).toBe(0);
+    const stream = events(result.stdout);
+    expect(stream[0]).toMatchObject({ type: 'start', engine: 'tfjs', why: expect.stringMatching(/^engine tfjs; backend tfjs/) });
+    expect(stream[stream.length - 1]).toMatchObject({ type: 'end', status: 'completed', epochs: 2 });
   });
 
   it('ends with status cancelled on SIGINT, leaves a consistent run directory, and --resume appends to it', async () => {

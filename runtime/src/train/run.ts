@@ -1,8 +1,9 @@
 // `netlens train`: analyse, compile, choose the engine, prepare the data, write the run directory
-// (model.py, ir.json, summary.json, job.json, data/*.npy), run the trainer as a child process
-// without a shell, and record its NDJSON events: appended to events.ndjson as they arrive,
-// metrics.csv one row per epoch, and echoed as NDJSON or drawn as a progress bar. docs/engines.md
-// ("Running training") describes the run directory and job.json.
+// (model.py, ir.json, summary.json, job.json, data/*.npy), run the engine's trainer as a child
+// process without a shell (runtime/python/trainer.py under a Python with torch, or
+// dist/tfjsTrainer.js under this Node), and record its NDJSON events: appended to events.ndjson
+// as they arrive, metrics.csv one row per epoch, and echoed as NDJSON or drawn as a progress bar.
+// docs/engines.md ("Running training") describes the run directory and job.json.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync, renameSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,6 +13,7 @@ import { toJson } from '../../../server/src/language/index';
 import { analyzePath } from '../analyzeFile';
 import { chooseModel, compileModel, irJson, IRError, type IR } from '../ir';
 import { generateTorch } from '../engines/torch/codegen';
+import { tfjsSupport } from '../engines/tfjs/support';
 import { isDataError, prepareData, standardise, toNpy, type Dataset } from '../data/index';
 import { describeTried, findTorchPython } from './python';
 import { Progress } from './progress';
@@ -44,8 +46,6 @@ export interface Job {
 
 type Event = { v: 1; type: string; time: string; [key: string]: unknown };
 
-export const TFJS_UNAVAILABLE = 'the tfjs engine is not available yet; install PyTorch (python3-torch) or pass --python';
-
 export const METRICS_COLUMNS = ['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr', 'seconds'] as const;
 const METRIC_KEYS: Record<(typeof METRICS_COLUMNS)[number], string[]> = {
   epoch: ['epoch'],
@@ -62,6 +62,25 @@ export function trainerScript(env: NodeJS.ProcessEnv = process.env): string {
   if (env.NETLENS_TRAINER) return resolve(env.NETLENS_TRAINER);
   const candidates = [resolve(__dirname, '../runtime/python/trainer.py'), resolve(__dirname, '../python/trainer.py'), resolve(__dirname, '../../python/trainer.py')];
   return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+}
+
+/** The tfjs trainer bundled beside the CLI: dist/netlens.js → dist/tfjsTrainer.js. */
+export function tfjsTrainerScript(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.NETLENS_TFJS_TRAINER) return resolve(env.NETLENS_TFJS_TRAINER);
+  const candidates = [resolve(__dirname, 'tfjsTrainer.js'), resolve(__dirname, '../dist/tfjsTrainer.js'), resolve(__dirname, '../../../dist/tfjsTrainer.js')];
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+}
+
+/** The checkpoint each engine writes and resumes from. */
+export function lastCheckpoint(engine: string | undefined): string {
+  return engine === 'tfjs' ? 'checkpoints/last.tfjs' : 'checkpoints/last.pt';
+}
+
+/** How to start an engine's trainer: the program and the script it runs. */
+interface Launch {
+  engine: 'torch' | 'tfjs';
+  program: string;
+  script: string;
 }
 
 function timestamp(d = new Date()): string {
@@ -191,7 +210,7 @@ function writeSplit(runDir: string, name: string, data: Dataset, stats: { mean: 
 }
 
 /** Steps 1–7 of a new run: everything up to a job.json ready for the trainer, or an exit code. */
-function prepareRun(options: Options, io: TrainIo, rec: Recorder, env: NodeJS.ProcessEnv): { job: Job; python?: string } | number {
+function prepareRun(options: Options, io: TrainIo, rec: Recorder, env: NodeJS.ProcessEnv): { job: Job; launch: Launch } | number {
   const file = resolve(io.cwd, options.file!);
   const show = (uri: string) => relative(io.cwd, uri) || uri;
   if (!existsSync(file)) return rec.fail('file', `cannot read ${options.file}: no such file`, { path: file });
@@ -232,7 +251,11 @@ function prepareRun(options: Options, io: TrainIo, rec: Recorder, env: NodeJS.Pr
       why = `${how}: no Python with torch (${describeTried(tried)})`;
     }
   }
-  if (engine === 'tfjs') return rec.fail('engine', TFJS_UNAVAILABLE, { why });
+  if (engine === 'tfjs') {
+    // Refused here, before any data is read or written, rather than by the trainer.
+    const support = tfjsSupport(ir);
+    if (!support.ok) return rec.fail('module', support.message, { why });
+  }
 
   // The data, loaded and checked before anything is written or trained.
   let data;
@@ -272,11 +295,15 @@ function prepareRun(options: Options, io: TrainIo, rec: Recorder, env: NodeJS.Pr
     threads: availableParallelism(),
   };
   writeAtomic(join(runDir, 'job.json'), `${JSON.stringify(job, null, 2)}\n`);
-  return { job, python };
+  return { job, launch: launchOf(engine, python, env) };
 }
 
-/** --resume RUN_DIR: that directory's job.json, continuing from checkpoints/last.pt. */
-function prepareResume(options: Options, io: TrainIo, rec: Recorder, env: NodeJS.ProcessEnv): { job: Job; python?: string } | number {
+function launchOf(engine: 'torch' | 'tfjs', python: string | undefined, env: NodeJS.ProcessEnv): Launch {
+  return engine === 'tfjs' ? { engine, program: process.execPath, script: tfjsTrainerScript(env) } : { engine, program: python!, script: trainerScript(env) };
+}
+
+/** --resume RUN_DIR: that directory's job.json, continuing from its engine's last checkpoint with that engine. */
+function prepareResume(options: Options, io: TrainIo, rec: Recorder, env: NodeJS.ProcessEnv): { job: Job; launch: Launch } | number {
   const runDir = resolve(io.cwd, options.resume!);
   const jobPath = join(runDir, 'job.json');
   let job: Job;
@@ -285,13 +312,22 @@ function prepareResume(options: Options, io: TrainIo, rec: Recorder, env: NodeJS
   } catch {
     return rec.fail('resume', `cannot resume ${options.resume}: it has no readable job.json (give a run directory, runs/<model>/<timestamp>)`, { path: jobPath });
   }
-  if (!existsSync(join(runDir, 'checkpoints', 'last.pt'))) return rec.fail('resume', `cannot resume ${options.resume}: it has no checkpoints/last.pt yet`, { path: runDir });
-  if (options.engine === 'tfjs') return rec.fail('engine', TFJS_UNAVAILABLE);
+  const engine = job.engine?.name === 'tfjs' ? 'tfjs' : 'torch';
+  const last = lastCheckpoint(engine);
+  if (!existsSync(join(runDir, last))) return rec.fail('resume', `cannot resume ${options.resume}: it has no ${last} yet`, { path: runDir });
+  if (options.engine && options.engine !== 'auto' && options.engine !== engine) {
+    return rec.fail('resume', `cannot resume ${options.resume} with engine ${options.engine}: it was trained with engine ${engine}, whose checkpoints only that engine reads; drop --engine`);
+  }
+  if (engine === 'tfjs') {
+    job = { ...job, runDir, resume: last, engine: { ...job.engine, name: 'tfjs', why: 'resume: the run was trained with engine tfjs' } };
+    writeAtomic(jobPath, `${JSON.stringify(job, null, 2)}\n`);
+    return { job, launch: launchOf('tfjs', undefined, env) };
+  }
   const { found, tried } = findTorchPython(options.python ?? job.engine.python, env);
   if (!found) return rec.fail('no-torch', `resuming needs a Python with PyTorch, and none was found (${describeTried(tried)}); install it (apt install python3-torch) or pass --python PATH`);
-  job = { ...job, runDir, resume: 'checkpoints/last.pt', engine: { ...job.engine, name: 'torch', python: found.python, why: `resume: ${found.python} has torch ${found.torch}` } };
+  job = { ...job, runDir, resume: last, engine: { ...job.engine, name: 'torch', python: found.python, why: `resume: ${found.python} has torch ${found.torch}` } };
   writeAtomic(jobPath, `${JSON.stringify(job, null, 2)}\n`);
-  return { job, python: found.python };
+  return { job, launch: launchOf('torch', found.python, env) };
 }
 
 function endFields(status: string, reason: string): Record<string, unknown> {
@@ -309,17 +345,17 @@ export async function train(args: string[], io: TrainIo): Promise<number> {
   try {
     const prepared = options.resume ? prepareResume(options, io, rec, env) : prepareRun(options, io, rec, env);
     if (typeof prepared === 'number') return prepared;
-    const { job, python } = prepared;
+    const { job, launch } = prepared;
     rec.open(job.runDir);
     if (!rec.ndjson) io.out(`run directory: ${relative(io.cwd, job.runDir) || job.runDir}\n`);
-    return await runTrainer(python!, job, io, rec, env);
+    return await runTrainer(launch, job, io, rec, env);
   } finally {
     rec.close();
   }
 }
 
-function runTrainer(python: string, job: Job, io: TrainIo, rec: Recorder, env: NodeJS.ProcessEnv): Promise<number> {
-  const script = trainerScript(env);
+function runTrainer(launch: Launch, job: Job, io: TrainIo, rec: Recorder, env: NodeJS.ProcessEnv): Promise<number> {
+  const { program, script } = launch;
   const jobPath = join(job.runDir, 'job.json');
   if (!existsSync(script)) {
     rec.fail('trainer', `the trainer script is missing: ${script} (a broken install?)`, { path: script });
@@ -329,7 +365,9 @@ function runTrainer(python: string, job: Job, io: TrainIo, rec: Recorder, env: N
   return new Promise((done) => {
     // Its own process group (detached): a terminal's Ctrl-C reaches only us, and we forward it
     // once, so the first signal means "finish the step and checkpoint", not "die".
-    const child = spawn(python, [script, jobPath], { cwd: job.runDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...env, PYTHONUNBUFFERED: '1' } });
+    // ELECTRON_RUN_AS_NODE: inside VS Code, process.execPath is Electron, which then acts as Node.
+    const childEnv = launch.engine === 'tfjs' ? { ...env, ELECTRON_RUN_AS_NODE: '1' } : { ...env, PYTHONUNBUFFERED: '1' };
+    const child = spawn(program, [script, jobPath], { cwd: job.runDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: childEnv });
     let signals = 0;
     let stderrTail = '';
     const onSignal = (signal: NodeJS.Signals) => {
@@ -384,7 +422,7 @@ function runTrainer(python: string, job: Job, io: TrainIo, rec: Recorder, env: N
       process.off('exit', killOnExit);
       if (rec.ended === undefined) {
         const forced = signals > 1;
-        const how = spawnError ? `could not start ${python}: ${spawnError.message}` : signal ? `was killed by ${signal}` : `exited with status ${code}`;
+        const how = spawnError ? `could not start ${program}: ${spawnError.message}` : signal ? `was killed by ${signal}` : `exited with status ${code}`;
         const tail = stderrTail.trim().split('\n').slice(-3).join(' | ');
         // The trainer reports its own failures as an `error` event; add one only where it could not.
         if (!rec.sawError || forced) rec.emit('error', { code: forced ? 'cancelled' : 'trainer', message: forced ? `stopped at once by a second signal; the trainer ${how}` : `the trainer ${how} without an end event${tail ? `: ${tail}` : ''}` });

@@ -49,15 +49,16 @@ function failure(error: unknown, module: string): string {
 let cached: Backend | undefined;
 
 /**
- * The first backend that loads. `only` ('cpu' for the plain tfjs) skips the native ones: the
- * NETLENS_TFJS_BACKEND variable passes it, for a machine whose tfjs-node is broken.
+ * The first backend that loads. `only` 'cpu' (the NETLENS_TFJS_BACKEND variable, for a machine
+ * whose tfjs-node is broken) skips the native ones; `device` 'cpu' (the train block's) skips the
+ * GPU one. One backend per process: the first call decides.
  */
-export function loadBackend(only: string | undefined = process.env.NETLENS_TFJS_BACKEND): Backend {
+export function loadBackend(only: string | undefined = process.env.NETLENS_TFJS_BACKEND, device?: string): Backend {
   if (cached) return cached;
   const notes: string[] = [];
   for (const c of CANDIDATES) {
-    if (only === 'cpu') {
-      notes.push(`${c.short} skipped (NETLENS_TFJS_BACKEND=cpu)`);
+    if (only === 'cpu' || (device === 'cpu' && c.device === 'gpu')) {
+      notes.push(`${c.short} skipped (${only === 'cpu' ? 'NETLENS_TFJS_BACKEND=cpu' : 'device cpu'})`);
       continue;
     }
     try {
