@@ -21,10 +21,16 @@ export function clean(value: unknown): unknown {
   return value;
 }
 
+/** Seconds spent emitting so far; the end event reports it as eventSeconds, as the torch trainer does. */
+let eventSeconds = 0;
+
 /** One event, written synchronously so that nothing is lost on exit. */
 export const emit: Emit = (type, fields) => {
-  const event = { v: EVENTS_VERSION, type, time: new Date().toISOString(), ...(clean(fields) as Record<string, unknown>) };
+  const t0 = performance.now();
+  const event: Record<string, unknown> = { v: EVENTS_VERSION, type, time: new Date().toISOString(), ...(clean(fields) as Record<string, unknown>) };
+  if (type === 'end') event.eventSeconds = eventSeconds;
   writeSync(1, `${JSON.stringify(event)}\n`);
+  eventSeconds += (performance.now() - t0) / 1000;
 };
 
 export function log(message: string): void {
