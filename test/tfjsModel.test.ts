@@ -70,4 +70,15 @@ describe('tfjs models built from the IR', () => {
     expect(layerParams(conv!)).toBe(1_516);
     expect(built.model.countParams()).toBe(60_850);
   });
+
+  it('refuses, without loading tfjs, an op or an IR version it does not know, naming the layer and its line', () => {
+    const ir = irsOf('examples/lenet5.nn').find((m) => m.model === 'LeNet5Modern')!;
+    const odd = { ...ir, nodes: ir.nodes.map((n, i) => (i === 1 ? ({ ...n, op: 'capsule' } as unknown as typeof n) : n)) };
+    expect(tfjsSupport(odd)).toEqual({
+      ok: false,
+      node: 1,
+      message: `the tfjs engine cannot build layer maxpool (${path.join(ROOT, 'examples/lenet5.nn')}:44: maxpool 2): op 'capsule' has no tfjs form; train it with engine torch (--engine torch, or engine torch in the train block)`,
+    });
+    expect(tfjsSupport({ ...ir, version: 2 } as unknown as IR)).toMatchObject({ ok: false, node: null, message: expect.stringContaining('IR version 2') });
+  });
 });

@@ -52,7 +52,7 @@ function problem(ir: IR, node: IRNode): string | null {
 
 /** Ok, or the first node the tfjs engine cannot build, with the reason and the fix. */
 export function tfjsSupport(ir: IR): Support {
-  if (ir.version !== IR_VERSION) return { ok: false, node: null, message: `the tfjs engine reads IR version ${IR_VERSION}, and this model's IR is version ${String(ir.version)}` };
+  if (ir.version !== IR_VERSION) return { ok: false, node: null, message: `${ir.model} is compiled as IR version ${String(ir.version)}, and the tfjs engine reads IR version ${IR_VERSION}; update NetLens or use engine torch` };
   if (ir.input.length < 1 || ir.input.length > 3) return { ok: false, node: null, message: `the tfjs engine takes inputs of 1 to 3 axes, and ${ir.model}'s input is [${ir.input.join(', ')}]; use engine torch` };
   for (const node of ir.nodes) {
     const why = problem(ir, node);
