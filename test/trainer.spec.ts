@@ -317,7 +317,7 @@ describe('trainer.py', () => {
     expect(r3.stderr).not.toMatch(/Traceback/);
   });
 
-  it('applies the augmentations exactly as docs/data.md specifies', () => {
+  it('applies the augmentations exactly as docs/engines.md ("Data") specifies', () => {
     const script = `
 import math, sys, numpy as np, torch, torch.nn.functional as F
 sys.path.insert(0, sys.argv[1])

@@ -1,8 +1,8 @@
-"""NetLens's seeded random streams (docs/data.md), vectorised with NumPy.
+"""NetLens's seeded random streams (docs/engines.md, "Data"), vectorised with NumPy.
 
 mulberry32's state after k draws is seed + k * 0x6D2B79F5 (mod 2^32), and each output depends
 only on that state, so a run of draws can be computed at once. `Stream.take(n)` returns the next
-n floats in [0, 1), exactly the values of the reference `mulberry32` in docs/data.md.
+n floats in [0, 1), exactly the values of the reference `mulberry32` in docs/engines.md.
 """
 import numpy as np
 
@@ -39,7 +39,7 @@ def stream(seed, tag, *more):
 
 
 def shuffle_indices(n, rng):
-    """Fisher–Yates from the end, as docs/data.md's `shuffle`."""
+    """Fisher–Yates from the end, as the `shuffle` of docs/engines.md."""
     idx = list(range(n))
     if n < 2:
         return np.array(idx, dtype=np.int64)

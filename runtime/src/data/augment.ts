@@ -1,6 +1,6 @@
 // The train block's augmentations, one sample at a time, on unnormalised values (pixels in
 // [0, 1], so "zero" is black). Each takes its random numbers from the stream it is given, in a
-// fixed order documented in docs/data.md, so another engine can match them draw for draw.
+// fixed order documented in docs/engines.md ("Data"), so another engine can match them draw for draw.
 import { DataError } from './errors';
 import { type Rng, normals } from './random';
 

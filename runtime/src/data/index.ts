@@ -1,6 +1,6 @@
 // The data layer of `netlens train`: every source of a train block loaded into memory as
 // channels-first floats, the validation split, the normalisation, the batches with their
-// augmentations, and .npy files for the Python trainer. docs/data.md describes each step exactly.
+// augmentations, and .npy files for the trainers. docs/engines.md ("Data") describes each step exactly.
 import { resolve } from 'node:path';
 import type { DataSource, TrainConfig } from '../../../server/src/language/index';
 import { loadCsv } from './csv';

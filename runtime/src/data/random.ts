@@ -1,6 +1,6 @@
 // Seeded randomness shared by the split, the batch order, the augmentations and the synthetic
 // data: mulberry32 streams, each derived from the train block's seed and a purpose tag (and the
-// epoch), so any one stream can be recreated without replaying the others. docs/data.md spells
+// epoch), so any one stream can be recreated without replaying the others. docs/engines.md ("Data") spells
 // out each step so another language can reproduce the numbers exactly.
 
 export type Rng = () => number;
