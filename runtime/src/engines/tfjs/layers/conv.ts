@@ -1,11 +1,13 @@
 // Convolutions as PyTorch computes them, on channels-last tensors: per-side padding (uneven
-// `same`), dilation with stride (tf.conv2d takes one or the other), channel groups (tfjs-layers
+// `same`), dilation with stride (tf.conv2d takes one or the other, and has no gradient for
+// dilation, so dilation is zeros in the kernel), channel groups (tfjs-layers
 // has none), LeNet-5's connection tables (only the connected kernels are weights) and transposed
 // convolutions that crop their full output and add output_padding at the end. Sequences arrive
 // as images one row high, so one 2-D implementation serves both.
 import type { LayerVariable, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import type { Tf } from '../backend';
 import { type BaseSpec, type Kwargs, defineBase, padPairs } from './common';
+import { im2colConv } from './im2col';
 
 export interface ConvSpec extends BaseSpec {
   cin: number;
@@ -46,27 +48,30 @@ export function links(connections: number[][]): Array<[number, number]> {
   return connections.flatMap((inputs, o) => inputs.map((i): [number, number] => [o, i]));
 }
 
+/**
+ * Zeros between kernel taps: the dilated kernel, for ops without dilation (tf.conv2dTranspose)
+ * or without its gradient (tf.conv2d's gradient refuses dilation > 1).
+ */
+export function dilateKernel(tf: Tf, w: Tensor4D, dilation: [number, number]): Tensor4D {
+  let out = w;
+  for (const axis of [0, 1] as const) {
+    const d = dilation[axis];
+    if (d === 1) continue;
+    const shape = out.shape;
+    const k = shape[axis];
+    const spread = tf.pad(tf.expandDims(out, axis + 1), [0, 1, 2, 3, 4].map((a) => (a === axis + 1 ? [0, d - 1] : [0, 0])) as [number, number][]);
+    const flat = [...shape] as number[];
+    flat[axis] = k * d;
+    const begin = [0, 0, 0, 0];
+    const size = [...shape] as number[];
+    size[axis] = (k - 1) * d + 1;
+    out = tf.slice(tf.reshape(spread, flat), begin, size) as Tensor4D;
+  }
+  return out;
+}
+
 export function defineConv(tf: Tf) {
   const Base = defineBase(tf);
-
-  /** Zeros between kernel taps: a dilated kernel, for ops that take no dilation. */
-  function dilateKernel(w: Tensor4D, dilation: [number, number]): Tensor4D {
-    let out = w;
-    for (const axis of [0, 1] as const) {
-      const d = dilation[axis];
-      if (d === 1) continue;
-      const shape = out.shape;
-      const k = shape[axis];
-      const spread = tf.pad(tf.expandDims(out, axis + 1), [0, 1, 2, 3, 4].map((a) => (a === axis + 1 ? [0, d - 1] : [0, 0])) as [number, number][]);
-      const flat = [...shape] as number[];
-      flat[axis] = k * d;
-      const begin = [0, 0, 0, 0];
-      const size = [...shape] as number[];
-      size[axis] = (k - 1) * d + 1;
-      out = tf.slice(tf.reshape(spread, flat), begin, size) as Tensor4D;
-    }
-    return out;
-  }
 
   class NetLensConv extends Base<ConvSpec> {
     static className = 'NetLensConv';
@@ -104,10 +109,12 @@ export function defineConv(tf: Tf) {
     override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
       return tf.tidy(() => {
         const x = this.one(inputs) as Tensor4D;
-        const { stride, dilation, padding, groups } = this.spec;
-        const both = stride.some((s) => s > 1) && dilation.some((d) => d > 1);
+        const { stride, dilation, padding, groups, kernel } = this.spec;
+        // The plain CPU backend's conv2d gradients are very slow: there, one matrix product (im2col).
+        // Elsewhere tf.conv2d, with dilation as zeros in the kernel: its gradient refuses dilation > 1.
+        const fast = tf.getBackend() === 'cpu';
         const pad = padding.some((p) => p > 0) ? (padPairs(padding) as [[number, number], [number, number], [number, number], [number, number]]) : 'valid';
-        const conv = (xi: Tensor4D, wi: Tensor4D) => tf.conv2d(xi, wi, both ? 1 : stride, pad, 'NHWC', dilation);
+        const conv = fast ? (xi: Tensor4D, wi: Tensor4D) => im2colConv(tf, xi, wi, { kernel, stride, dilation, padding }) : (xi: Tensor4D, wi: Tensor4D) => tf.conv2d(xi, dilateKernel(tf, wi, dilation), stride, pad, 'NHWC');
         const w = this.denseKernel();
         let y: Tensor4D;
         if (groups === 1) y = conv(x, w);
@@ -116,8 +123,6 @@ export function defineConv(tf: Tf) {
           const ws = tf.split<Tensor4D>(w, groups, 3);
           y = tf.concat(xs.map((xi, g) => conv(xi, ws[g]!)), 3);
         }
-        // tf.conv2d takes a stride or a dilation: with both, the stride-1 output, every s-th row.
-        if (both) y = tf.stridedSlice(y, [0, 0, 0, 0], [y.shape[0], y.shape[1], y.shape[2], y.shape[3]], [1, stride[0], stride[1], 1]) as Tensor4D;
         return this.biasWeight ? tf.add(y, this.biasWeight.read()) : y;
       });
     }
@@ -141,7 +146,7 @@ export function defineConv(tf: Tf) {
       return tf.tidy(() => {
         const x = this.one(inputs) as Tensor4D;
         const { stride, dilation, padding, groups, out } = this.spec;
-        const w = dilateKernel(this.kernel!.read() as Tensor4D, dilation);
+        const w = dilateKernel(tf, this.kernel!.read() as Tensor4D, dilation);
         const [batch, h, wd] = x.shape;
         const full: [number, number] = [(h - 1) * stride[0] + w.shape[0], (wd - 1) * stride[1] + w.shape[1]];
         const per = w.shape[2];
