@@ -1004,8 +1004,8 @@ train Net {
   epochs ‹40›
 }`,
     // The trainer's message (runtime/python/trainer.py), as events.ndjson holds it.
-    message: ['run 20261128-101500, epoch 9', 'validation loss rose from 0.31 to 0.44 over epochs 6–9 while training loss fell to 0.05'],
-    observed: observedRun({ epochs: 40, lr: 0.001, validation: true }, [{ kind: 'overfitting', epoch: 9, setting: 'epochs', message: 'validation loss rose from 0.31 to 0.44 over epochs 6–9 while training loss fell to 0.05 (gap 0.39); stop earlier (early_stop), add dropout or get more data' }]),
+    message: ['run 20261128-101500, epoch 9', 'validation loss rose from 0.31 (epoch 5) to 0.44 (epoch 9) while training loss fell from 0.12 to 0.05'],
+    observed: observedRun({ epochs: 40, lr: 0.001, validation: true }, [{ kind: 'overfitting', epoch: 9, setting: 'epochs', message: 'validation loss rose from 0.31 (epoch 5) to 0.44 (epoch 9) while training loss fell from 0.12 to 0.05 (gap 0.39); stop earlier (early_stop), add dropout or get more data' }]),
   },
   NN602: {
     severity: 'warning',

@@ -375,6 +375,11 @@ def correct_count(torch, out, y):
     return int((out.argmax(1) == y).sum())
 
 
+# Overfitting: epochs the validation loss stays above its best, and how far above it (10%).
+OVERFIT_PATIENCE = 3
+OVERFIT_RISE = 0.1
+
+
 class Diagnoser:
     """The rules of docs/events.md, each kind reported at most once per run."""
 
@@ -401,6 +406,30 @@ class Diagnoser:
                         message='the training loss became %s in epoch %d; lower the learning rate' % ('NaN' if loss != loss else 'infinite', epoch))
         return None
 
+    def overfitting(self, epoch, loss, e):
+        """The validation loss has stayed above its best for OVERFIT_PATIENCE epochs and is now
+        OVERFIT_RISE above it while the training loss kept falling: early stopping's criterion
+        with a margin, so one noisy epoch neither raises nor hides it."""
+        if 'overfitting' in self.done:
+            return None
+        now = self.val[e - 1]
+        seen = [(v, i) for i, v in enumerate(self.val) if v is not None]
+        if now is None or not seen:
+            return None
+        low, best = min(seen)
+        if e - 1 - best < OVERFIT_PATIENCE:
+            return None
+        then = self.loss[best]
+        if not (now >= low * (1 + OVERFIT_RISE) and loss < then):
+            return None
+        self.done.add('overfitting')
+        start = epoch - (e - 1 - best)
+        return dict(kind='overfitting', epoch=epoch, setting='epochs',
+                    evidence={'valLoss': [low, now], 'epochs': [start, epoch], 'trainLoss': [then, loss], 'gap': now - loss},
+                    message='validation loss rose from %s (epoch %d) to %s (epoch %d) while training loss fell from %s to %s (gap %s); '
+                            'stop earlier (early_stop), add dropout or get more data'
+                            % (fmt(low), start, fmt(now), epoch, fmt(then), fmt(loss), fmt(now - loss)))
+
     def epoch(self, epoch, loss, acc, val):
         self.loss.append(loss)
         self.acc.append(acc)
@@ -416,15 +445,9 @@ class Diagnoser:
                             message='training loss %s in epoch %d is more than 3× the %s\'s %s; lower the learning rate'
                                     % (fmt(loss), epoch, what, fmt(ref))))
             return out
-        if 'overfitting' not in self.done and e >= 4 and all(v is not None for v in self.val[-4:]):
-            v = self.val[-4:]
-            if v[0] < v[1] < v[2] < v[3] and self.loss[-1] < self.loss[-4]:
-                self.done.add('overfitting')
-                out.append(dict(kind='overfitting', epoch=epoch, setting='epochs',
-                                evidence={'valLoss': v, 'epochs': [epoch - 3, epoch], 'trainLoss': loss, 'gap': v[3] - loss},
-                                message='validation loss rose from %s to %s over epochs %d–%d while training loss fell to %s (gap %s); '
-                                        'stop earlier (early_stop), add dropout or get more data'
-                                        % (fmt(v[0]), fmt(v[3]), epoch - 3, epoch, fmt(loss), fmt(v[3] - loss))))
+        over = self.overfitting(epoch, loss, e)
+        if over:
+            out.append(over)
         if 'underfitting' not in self.done and e >= 2 and self.classes and self.classes > 1:
             limit = 1.5 / self.classes
             if acc < limit:

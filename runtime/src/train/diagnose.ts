@@ -3,6 +3,11 @@
 // table of docs/events.md), so both engines say the same thing about the same curves. Pure: the
 // tfjs trainer feeds it numbers, and its state travels in checkpoints.
 
+/** Epochs the validation loss must stay above its best before overfitting is called. */
+export const OVERFIT_PATIENCE = 3;
+/** How far above its best the validation loss must be: 10%. */
+export const OVERFIT_RISE = 0.1;
+
 export type DiagnosisKind = 'divergence' | 'overfitting' | 'underfitting' | 'plateau';
 
 export interface Diagnosis {
@@ -103,19 +108,30 @@ export class Diagnoser {
     };
   }
 
+  /**
+   * The validation loss has stayed above its best for OVERFIT_PATIENCE epochs and is now
+   * OVERFIT_RISE above it, while the training loss kept falling: the early-stopping criterion
+   * with a margin, so one noisy epoch neither raises nor hides it.
+   */
   private overfitting(epoch: number, loss: number, e: number): Diagnosis | null {
-    if (this.done.has('overfitting') || e < 4) return null;
-    const v = this.val.slice(-4);
-    if (v.some((x) => x === null)) return null;
-    const [a, b, c, d] = v as [number, number, number, number];
-    if (!(a < b && b < c && c < d && this.loss[e - 1]! < this.loss[e - 4]!)) return null;
+    if (this.done.has('overfitting')) return null;
+    const now = this.val[e - 1];
+    let best = -1;
+    this.val.forEach((v, i) => {
+      if (v !== null && (best < 0 || v < this.val[best]!)) best = i;
+    });
+    if (now === null || now === undefined || best < 0 || e - 1 - best < OVERFIT_PATIENCE) return null;
+    const low = this.val[best]!;
+    const then = this.loss[best]!;
+    if (!(now >= low * (1 + OVERFIT_RISE) && loss < then)) return null;
     this.done.add('overfitting');
+    const from = epoch - (e - 1 - best);
     return {
       kind: 'overfitting',
       epoch,
       setting: 'epochs',
-      evidence: { valLoss: [a, b, c, d], epochs: [epoch - 3, epoch], trainLoss: loss, gap: d - loss },
-      message: `validation loss rose from ${fmt(a)} to ${fmt(d)} over epochs ${epoch - 3}–${epoch} while training loss fell to ${fmt(loss)} (gap ${fmt(d - loss)}); stop earlier (early_stop), add dropout or get more data`,
+      evidence: { valLoss: [low, now], epochs: [from, epoch], trainLoss: [then, loss], gap: now - loss },
+      message: `validation loss rose from ${fmt(low)} (epoch ${from}) to ${fmt(now)} (epoch ${epoch}) while training loss fell from ${fmt(then)} to ${fmt(loss)} (gap ${fmt(now - loss)}); stop earlier (early_stop), add dropout or get more data`,
     };
   }
 
