@@ -109,6 +109,21 @@ describe('netlens train', () => {
     expect(existsSync(join(dir, 'runs'))).toBe(false);
   });
 
+  it('takes the device from --device over the train block (the editor setting), and says when it is not there', () => {
+    const dir = fixture({ 'tiny.nn': TINY });
+    const cpu = run(['train', 'tiny.nn', '--events', 'ndjson', '--device', 'cpu'], dir);
+    expect(cpu.status).toBe(0);
+    const start = events(cpu.stdout)[0]!;
+    expect(start.type === 'start' && start.device).toBe('cpu');
+    expect(start.type === 'start' && start.why).toContain('device cpu as set');
+    // This machine has no CUDA GPU: a clear device error, no stack trace.
+    const gpu = run(['train', 'tiny.nn', '--events', 'ndjson', '--device', 'gpu:3'], dir);
+    expect(gpu.status).toBe(1);
+    expect(events(gpu.stdout).find((e) => e.type === 'error')).toMatchObject({ code: 'device', message: expect.stringMatching(/device gpu:3 was asked for, but PyTorch sees/) });
+    expect(gpu.stderr).not.toMatch(/Traceback/);
+    expect(run(['train', 'tiny.nn', '--device', 'tpu'], dir).stderr).toContain("--device takes auto, cpu, gpu or gpu:N, not 'tpu'");
+  });
+
   it('runs the tfjs trainer instead of PyTorch with --engine tfjs (test/tfjsTrain.spec.ts covers it)', () => {
     const dir = fixture({ 'tiny.nn': TINY });
     const result = run(['train', 'tiny.nn', '--engine', 'tfjs', '--events', 'ndjson'], dir);

@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isParseError, parseEvent, type TrainEvent } from '../../runtime/src/events';
 import {
   buildVsix, closeChromium, installExtension, launchChromium, makeSandbox, requireSetup, root,
-  sleep, startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
+  startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
 } from './harness';
 
 const record = process.env.NETLENS_E2E_RECORD === '1';

@@ -104,7 +104,7 @@ function writeAtomic(path: string, data: string | Buffer): void {
   renameSync(tmp, path);
 }
 
-const USAGE = 'usage: netlens train FILE [--model NAME] [--engine auto|torch|tfjs] [--events ndjson] [--resume RUN_DIR] [--python PATH]';
+const USAGE = 'usage: netlens train FILE [--model NAME] [--engine auto|torch|tfjs] [--device auto|cpu|gpu|gpu:N] [--events ndjson] [--resume RUN_DIR] [--python PATH]';
 
 interface Options {
   file?: string;
@@ -113,11 +113,13 @@ interface Options {
   events?: 'ndjson';
   resume?: string;
   python?: string;
+  /** Over the train block's `device` (the editor's netlens.training.device setting). */
+  device?: string;
 }
 
 function parse(args: string[]): Options | string {
   const options: Options = {};
-  const valued = new Set(['model', 'engine', 'events', 'resume', 'python']);
+  const valued = new Set(['model', 'engine', 'events', 'resume', 'python', 'device']);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('--')) {
@@ -131,6 +133,7 @@ function parse(args: string[]): Options | string {
     if (value === undefined) return `--${name} needs a value`;
     if (name === 'engine' && !['auto', 'torch', 'tfjs'].includes(value)) return `--engine takes auto, torch or tfjs, not '${value}'`;
     if (name === 'events' && value !== 'ndjson') return `--events takes ndjson, not '${value}'`;
+    if (name === 'device' && !/^(auto|cpu|gpu(:\d+)?)$/.test(value)) return `--device takes auto, cpu, gpu or gpu:N, not '${value}'`;
     (options as Record<string, string>)[name] = value;
   }
   if (!options.file && !options.resume) return 'give a .nn file (or --resume RUN_DIR)';
@@ -228,6 +231,7 @@ function prepareRun(options: Options, io: TrainIo, rec: Recorder, env: NodeJS.Pr
     return rec.fail(dataOnly ? 'data' : 'analysis', `${options.file}: ${error.message}`);
   }
   const settings = ir.train!;
+  if (options.device && options.device !== 'auto') settings.device = options.device;
 
   // The engine: the flag, else the train block's `engine`, else auto.
   const asked = (options.engine ?? (['torch', 'tfjs'].includes(settings.engine) ? settings.engine : 'auto')) as Engine;
