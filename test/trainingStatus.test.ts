@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../runtime/src/events';
 import { clock, statusText } from '../client/src/training/status';
-import { trainArgs } from '../client/src/training/session';
+import { trainArgs } from '../client/src/training/cli';
 
 const time = '2026-11-28T10:00:00Z';
 const start: TrainEvent = { v: 1, time, type: 'start', engine: 'torch', backend: 'pytorch', device: 'cpu', precision: 'fp32', why: '', model: 'Net', params: 10, samples: 1000, valSamples: null, testSamples: null, epochs: 20, batch: 20, stepsPerEpoch: 50, resumedFrom: null };

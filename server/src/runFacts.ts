@@ -36,7 +36,7 @@ export function runDirectories(folder: string): string[] {
  * Per run directory: the stream read so far. A live run appends ten events a second, so only the
  * new tail is read; a file that shrank or a changed job.json is read again from the start.
  */
-const cache = new Map<string, { job: string; size: number; reader: RunReader }>();
+const cache = new Map<string, { job: string; size: number; modified: number; reader: RunReader }>();
 
 function stamp(path: string): string {
   try {
@@ -70,9 +70,10 @@ export function readRun(dir: string, now = Date.now()): ObservedRun | undefined 
   }
   const job = stamp(join(dir, 'job.json'));
   let entry = cache.get(dir);
-  if (!entry || entry.job !== job || size < entry.size) {
-    // A new job.json (a resume rewrites it) or a shorter file: read the stream again.
-    entry = { job, size: 0, reader: new RunReader(dir, readJob(dir)) };
+  // A new job.json (a resume rewrites it), a shorter file, or one rewritten to the same length:
+  // read the stream again. Appending, the only way a trainer writes it, always makes it longer.
+  if (!entry || entry.job !== job || size < entry.size || (size === entry.size && modified !== entry.modified)) {
+    entry = { job, size: 0, modified, reader: new RunReader(dir, readJob(dir)) };
     cache.set(dir, entry);
   }
   if (size > entry.size) {
@@ -83,6 +84,7 @@ export function readRun(dir: string, now = Date.now()): ObservedRun | undefined 
     entry.reader.feed(tail.subarray(0, end).toString('utf8'));
     entry.size += end;
   }
+  entry.modified = modified;
   const run = entry.reader.snapshot();
   return run.status === 'running' && now - modified > SILENT_MS ? { ...run, status: 'interrupted' } : run;
 }

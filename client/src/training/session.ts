@@ -6,32 +6,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isParseError, parseEvent, type EndStatus, type TrainEvent } from '../../../runtime/src/events';
+import { trainArgs, type TrainRequest } from './cli';
 
-export interface TrainRequest {
-  /** The .nn file (a path). */
-  file: string;
-  model: string;
-  /** auto, torch or tfjs; undefined leaves it to the train block. */
-  engine?: string;
-  /** A Python with torch (the setting, or the Python extension's interpreter). */
-  python?: string;
-  /** auto, cpu, gpu or gpu:N; undefined leaves it to the train block. */
-  device?: string;
-  /** A run directory to continue instead of a new run. */
-  resume?: string;
-}
-
-/** The CLI's arguments for a request: every value its own argument, so nothing is ever parsed by a shell. */
-export function trainArgs(script: string, request: TrainRequest): string[] {
-  const args = [script, 'train'];
-  if (request.resume) args.push('--resume', request.resume);
-  else args.push(request.file, '--model', request.model);
-  args.push('--events', 'ndjson');
-  if (request.engine && request.engine !== 'auto') args.push('--engine', request.engine);
-  if (request.python) args.push('--python', request.python);
-  if (request.device && request.device !== 'auto') args.push('--device', request.device);
-  return args;
-}
+export type { TrainRequest } from './cli';
 
 export type SessionStatus = 'starting' | 'running' | EndStatus;
 

@@ -2,23 +2,9 @@
 // as a process (never through a shell), with the `$netlens` problem matcher reading check's
 // "file:line:col: severity NNxxx: message" lines into the Problems panel.
 import * as vscode from 'vscode';
+import { taskArgs, type NetlensTaskDefinition } from './cli';
 
 export const TASK_TYPE = 'netlens';
-
-export interface NetlensTaskDefinition extends vscode.TaskDefinition {
-  command: 'check' | 'summary' | 'train';
-  file: string;
-  model?: string;
-  engine?: string;
-}
-
-/** The CLI's arguments for a task: train streams the terminal progress bar, not events. */
-export function taskArgs(script: string, definition: NetlensTaskDefinition): string[] {
-  const args = [script, definition.command, definition.file];
-  if (definition.model) args.push('--model', definition.model);
-  if (definition.command === 'train' && definition.engine && definition.engine !== 'auto') args.push('--engine', definition.engine);
-  return args;
-}
 
 export function registerTasks(context: vscode.ExtensionContext): vscode.Disposable {
   const script = context.asAbsolutePath('dist/netlens.js');
