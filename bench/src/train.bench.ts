@@ -492,12 +492,18 @@ const NOTES = [
     'shuffles only on CUDA; the peer shuffles, like NetLens. Both seed 1, but the streams differ (NetLens\'s order comes from ' +
     'docs/data.md\'s mulberry32 streams, dropout masks from torch), so the accuracy difference includes a seed-to-seed spread of ' +
     'one or two tenths of a point.',
+  '- **Is the trainer slower?** Not in a like-for-like check. The recorded round above ran NetLens while other work held the machine ' +
+    '(load average 5 to 8) and the peer after it (2.5 to 3.5), so one round cannot tell. Outside the bench, on 2026-11-28, the trainer ' +
+    '(runtime/python/trainer.py on the first 3,200 digits, 50 steps) and the peer (the same 3,200 through its DataLoader) alternated in ' +
+    'two pairs: NetLens 110 and 242 samples/s, the peer 75 and 76. So no change was made to the training loop; rerun with ' +
+    '`NETLENS_BENCH_TRAIN_ROUNDS=2` on a quiet machine for a full-epoch ratio that means something.',
   '- **Event cost.** The trainer writes a batch event at most every 0.1 s; with steps slower than that, every step writes one (the ' +
     '"batch events" column). The trainer\'s share is its own emit() time; the Node share is the relaying process\'s CPU time while ' +
     'training ran, which on two cores competes with the trainer\'s two threads. Counting both is the upper bound.',
   '- **Noise.** The machine is shared with other work (see the load averages above): single figures vary by ±20% or more, and one ' +
-    'round cannot cancel a slowdown that hits one side. One epoch takes minutes a side here, so the default is one round, which keeps ' +
-    'the bench near 15 minutes; `NETLENS_BENCH_TRAIN_ROUNDS=2` (about twice as long) alternates the order and reports medians.',
+    'round cannot cancel a slowdown that hits one side. One epoch takes 5 to 12 minutes a side here, so the default is one round (about 15 ' +
+    'minutes on a quiet machine; this run took longer, see below); `NETLENS_BENCH_TRAIN_ROUNDS=2` (about twice as long) alternates the ' +
+    'order and reports medians.',
 ];
 
 if (process.argv.includes('--report')) {
