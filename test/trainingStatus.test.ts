@@ -33,6 +33,8 @@ describe('the arguments of a run from the editor', () => {
   });
 
   it('leaves auto to the train block, and resumes by run directory', () => {
-    expect(trainArgs('n.js', { file: '/w/a.nn', model: 'A', engine: 'auto', device: 'auto', resume: '/w/runs/A/20261128-100000' })).toEqual(['n.js', 'train', '--resume', '/w/runs/A/20261128-100000', '--events', 'ndjson']);
+    expect(trainArgs('n.js', { file: '/w/a.nn', model: 'A', engine: 'auto', device: 'auto' })).toEqual(['n.js', 'train', '/w/a.nn', '--model', 'A', '--events', 'ndjson']);
+    // A resume keeps the run's own engine and device: the settings are not passed.
+    expect(trainArgs('n.js', { file: '/w/a.nn', model: 'A', engine: 'torch', device: 'cpu', python: '/usr/bin/python3', resume: '/w/runs/A/20261128-100000' })).toEqual(['n.js', 'train', '--resume', '/w/runs/A/20261128-100000', '--events', 'ndjson', '--python', '/usr/bin/python3']);
   });
 });

@@ -78,6 +78,8 @@ async function points(id: 'nl-loss-chart' | 'nl-acc-chart'): Promise<number> {
 
 /** Clicks the "▶ Train" lens of the train block whose line matches `trainLine`. */
 async function clickTrain(trainLine: RegExp): Promise<void> {
+  // Focus the editor first: after a click in the panel, keys would go to the webview.
+  await page.locator('.part.editor .tab', { hasText: file }).first().click();
   await page.keyboard.press('Control+G');
   await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
   const source = readFileSync(join(box!.workspace, file), 'utf8').split('\n');
@@ -249,6 +251,26 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
       expect(stream.filter((e) => e.type === 'end')).toHaveLength(1);
     }
   });
+
+  it('closing VS Code during a run leaves its run directory consistent: a checkpoint and an end event', async () => {
+    const before = new Set(runDirs('LeNet5'));
+    await clickTrain(/^train\sLeNet5\s\{/);
+    await waitFor('a third run to train', 180_000, async () => ((await panelText('nl-status').catch(() => '')) === 'running' && (await points('nl-loss-chart').catch(() => 0)) >= 2 ? true : undefined), 300);
+    const dir = runDirs('LeNet5').find((d) => !before.has(d))!;
+    expect(dir).toBeDefined();
+    // The browser goes, then code-server and its extension host get SIGTERM, as when VS Code quits.
+    await closeChromium(chrome);
+    chrome = undefined;
+    await stopGroup(server?.process, 60_000);
+    server = undefined;
+    const stream = await waitFor('the run to record its end', 60_000, async () => {
+      const s = events(dir);
+      return s[s.length - 1]?.type === 'end' ? s : undefined;
+    }, 500);
+    expect(stream[stream.length - 1]).toMatchObject({ type: 'end', status: 'cancelled' });
+    expect(existsSync(join(dir, 'checkpoints', 'last.pt'))).toBe(true);
+    expect([...readdirSync(dir), ...readdirSync(join(dir, 'checkpoints'))].filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 400_000);
 
   it('trains the same block from the CLI, for the panel-open throughput comparison', () => {
     const cli = join(box!.dir, 'cli');

@@ -18,9 +18,10 @@ export interface TrainRequest {
 /** The CLI's arguments for a request: every value its own argument, so nothing is ever parsed by a shell. */
 export function trainArgs(script: string, request: TrainRequest): string[] {
   const args = [script, 'train'];
-  if (request.resume) args.push('--resume', request.resume);
-  else args.push(request.file, '--model', request.model);
-  args.push('--events', 'ndjson');
+  // A resumed run keeps the engine and device it started with (its job.json): checkpoints are
+  // only readable by the engine that wrote them.
+  if (request.resume) return [...args, '--resume', request.resume, '--events', 'ndjson', ...(request.python ? ['--python', request.python] : [])];
+  args.push(request.file, '--model', request.model, '--events', 'ndjson');
   if (request.engine && request.engine !== 'auto') args.push('--engine', request.engine);
   if (request.python) args.push('--python', request.python);
   if (request.device && request.device !== 'auto') args.push('--device', request.device);

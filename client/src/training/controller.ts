@@ -44,7 +44,7 @@ export class TrainingController implements vscode.Disposable {
       this.output,
       this.status,
       vscode.commands.registerCommand(TRAIN_COMMAND, (uri?: unknown, model?: unknown) => this.trainCommand(uri, model)),
-      vscode.commands.registerCommand(CANCEL_COMMAND, (dir?: unknown) => this.cancel(typeof dir === 'string' ? dir : undefined)),
+      vscode.commands.registerCommand(CANCEL_COMMAND, (dir?: unknown) => this.cancel(dirOf(dir))),
       vscode.commands.registerCommand(RESUME_COMMAND, (dir?: unknown) => this.resumeCommand(dir)),
       vscode.commands.registerCommand(SHOW_TRAINING_COMMAND, () => this.showFocus()),
       vscode.commands.registerCommand(OPEN_RUN_COMMAND, (dir?: unknown) => this.openRun(dirOf(dir))),
@@ -317,11 +317,13 @@ function toUri(value: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
+/** A run directory from a command's argument: a path, a Uri, or a Runs view item ({ run: { dir } }). */
 function dirOf(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return existsSync(value) ? value : undefined;
   if (value instanceof vscode.Uri) return value.fsPath;
-  const item = value as { dir?: unknown } | undefined;
-  return typeof item?.dir === 'string' ? item.dir : undefined;
+  const item = value as { dir?: unknown; run?: { dir?: unknown } } | undefined;
+  const dir = item?.run?.dir ?? item?.dir;
+  return typeof dir === 'string' ? dir : undefined;
 }
 
 function activeNnUri(): vscode.Uri | undefined {
