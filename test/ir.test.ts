@@ -266,11 +266,13 @@ describe('what compileModel refuses, and which model the CLI picks', () => {
     expect(() => compileModel(analysis, 'ResNet101')).toThrow(/no model 'ResNet101'; the file has ResNet18, ResNet34, ResNet50/);
   });
 
-  it('refuses a train block that asks for another instance than the analysis elaborated', () => {
-    const text = (arg: number): string => `model M(classes = 10) {\n  input 8\n  dense classes\n}\ntrain M(classes=${arg}) {\n  data synthetic samples=10 classes=10\n}\n`;
-    const other = analyzeText(text(5));
-    expect(() => compileModel(other, 'M', other.trains[0])).toThrow(/train M passes classes/);
-    const same = analyzeText(text(10));
+  it('compiles the instance a train block asks for, and refuses it where that instance does not fit the data', () => {
+    const text = (arg: number, classes: number): string => `model M(classes = 10) {\n  input 8\n  dense classes\n}\ntrain M(classes=${arg}) {\n  data synthetic samples=10 classes=${classes}\n}\n`;
+    const other = analyzeText(text(5, 5));
+    expect(compileModel(other, 'M', other.trains[0]).output).toEqual([5]);
+    const misfit = analyzeText(text(5, 10));
+    expect(() => compileModel(misfit, 'M', misfit.trains[0])).toThrow(/NN502: model M ends in 5 units/);
+    const same = analyzeText(text(10, 10));
     expect(compileModel(same, 'M', same.trains[0]).output).toEqual([10]);
   });
 
@@ -427,5 +429,34 @@ describe('docs/ir.md documents the IR', () => {
       expect(node.id).toBeGreaterThan(last);
       last = node.id;
     }
+  });
+});
+
+describe('a train block that passes parameters', () => {
+  it('is judged and compiled as its own instance, not the defaults', () => {
+    const text = `model Net(classes = 10, width = 8) {
+  input 1x8x8
+  conv width kernel=3 padding=1 activation=relu
+  flatten
+  dense classes
+}
+train Net(classes = 3, width = 4) {
+  data synthetic samples=60 classes=3
+  validation 0.2
+  epochs 1
+  batch 8
+}
+`;
+    const analysis = analyzeDocument(text);
+    // The defaults would end in 10 units against 3 classes (NN502); the instance ends in 3.
+    expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const { model, train } = chooseModel(analysis);
+    const ir = compileModel(analysis, model, train);
+    // conv 1→4, 3×3: 4·9 + 4 = 40; dense 4·8·8 → 3: 256·3 + 3 = 771.
+    expect(ir.params.trainable).toBe(811);
+    expect(ir.output).toEqual([3]);
+    expect(ir.nodes.map((n) => n.output)).toEqual([[4, 8, 8], [256], [3]]);
+    // The model as written (its lens and summary) keeps the defaults: 8·9 + 8 + 512·10 + 10.
+    expect(analysis.models[0]!.params.trainable).toBe(5210);
   });
 });

@@ -194,9 +194,9 @@ export interface CompileOptions {
  */
 export function compileModel(analysis: Analysis, modelName: string, train?: TrainResult, options: CompileOptions = {}): IR {
   const display = options.display ?? ((uri: string) => uri);
-  const model = findModel(analysis, modelName);
+  // The train block's own instance where it passes other parameter values than the defaults.
+  const model = train?.instance ?? findModel(analysis, modelName);
   refuseErrors(analysis, model, train, display);
-  if (train) checkTrainInstance(model, train);
   const nodes = model.layers.map((layer) => compileNode(analysis, model, layer, display));
   return {
     version: IR_VERSION,
@@ -261,23 +261,6 @@ function refuseErrors(analysis: Analysis, model: ModelResult, train: TrainResult
   const more = errors.length > shown.length ? [`  … and ${errors.length - shown.length} more (netlens check shows all)`] : [];
   const why = errors.length ? `it has ${errors.length} error${errors.length === 1 ? '' : 's'}` : 'some of its shapes are unknown';
   throw new IRError([`cannot compile model ${model.name}: ${why}`, ...shown, ...more].join('\n'));
-}
-
-/**
- * The analysis elaborates a model with its parameters' defaults; a train block that passes a
- * different value (`train Net(classes=5)`) asks for another instance, which is not compiled yet.
- */
-function checkTrainInstance(model: ModelResult, train: TrainResult): void {
-  for (const param of model.decl.params) {
-    if (!param.default || !train.config.modelArgs.has(param.name.text)) continue;
-    const passed = train.config.modelArgs.get(param.name.text);
-    const same = param.default.kind === 'number' && passed?.kind === 'number' && passed.value === param.default.value;
-    if (!same) {
-      throw new IRError(
-        `train ${model.name} passes ${param.name.text}, which has a default; the analysis (and so the compiled model) uses the default, so give the parameter no default, or change the default, to train that instance`,
-      );
-    }
-  }
 }
 
 function compileTrain(config: TrainConfig): IRTrain {

@@ -71,7 +71,8 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Ana
     models.push(model);
   }
   for (const train of trains) {
-    const model = models.find((m) => m.name === train.config.model);
+    const model = instanceFor(train, models, root);
+    if (model && model !== models.find((m) => m.name === model.name)) train.instance = model;
     train.verdict = judgeTrain(train, model, reporter, options.dataFacts);
     train.observed = judgeObserved(train, model, uri, reporter, options.observed);
   }
@@ -87,6 +88,22 @@ function checkUnused(root: FileScope): void {
 }
 
 /** A model parameter without a default takes its value from the first train block that gives one. */
+/**
+ * The model a train block trains: the file's elaboration of it, or, when the block passes a
+ * parameter a value other than its default (`train Net(classes = 3)`), that instance elaborated
+ * on its own, so the block is judged, summarised and compiled as what it really trains.
+ */
+function instanceFor(train: TrainResult, models: ModelResult[], root: FileScope): ModelResult | undefined {
+  const model = models.find((m) => m.name === train.config.model);
+  if (!model || train.config.modelArgs.size === 0) return model;
+  const differs = model.decl.params.some((param) => {
+    if (!param.default || !train.config.modelArgs.has(param.name.text)) return false;
+    const passed = train.config.modelArgs.get(param.name.text);
+    return !(param.default.kind === 'number' && passed?.kind === 'number' && passed.value === param.default.value);
+  });
+  return differs ? elaborateModel(model.decl, root, train.config.modelArgs) : model;
+}
+
 function argsFromTrain(decl: ModelDecl, trains: TrainResult[]): Map<string, Value | undefined> {
   const args = new Map<string, Value | undefined>();
   for (const param of decl.params) {

@@ -8,6 +8,7 @@ import type { Span } from './text';
 import { describeValue, evaluate, typeName, type CallArg, type Value } from './values';
 import type { Verdict } from './risks';
 import type { Observation } from './observed';
+import type { ModelResult } from './elaborate';
 
 type OptionType = 'number' | 'positive' | 'count' | 'whole' | 'bool' | 'rate' | 'fraction' | 'string' | 'dims' | { oneOf: readonly string[] };
 
@@ -133,6 +134,8 @@ export interface TrainResult {
   verdict?: Verdict;
   /** The latest run of this model and whether it still describes the file (observed.ts). */
   observed?: Observation;
+  /** The model this block trains when it passes parameters other than their defaults (analyze.ts). */
+  instance?: ModelResult;
 }
 
 export function checkTrain(decl: TrainDecl, file: FileScope): TrainResult {
