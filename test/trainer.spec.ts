@@ -385,4 +385,29 @@ print(float(np.abs(got.numpy() - want).max()))
     expect(isParseError(parseEvent('{"v":1,"type":"checkpoint","time":"2026-01-01T00:00:00Z","epoch":1,"step":2,"path":"x","best":"no"}'))).toBe(true);
     expect(isParseError(parseEvent('{"v":1,"type":"error","time":"2026-01-01T00:00:00Z","code":"data","message":"m","extra":1}'))).toBe(false);
   });
+
+  it('routes dense layers through oneDNN where torch has only the reference BLAS, with the same numbers', () => {
+    // The same Linear, forward and backward, before and after routing: equal to float rounding.
+    const script = `
+import sys, json, torch
+import torch.nn.functional as F
+sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'runtime/python'))})
+import trainer
+torch.manual_seed(0)
+model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(288, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+x = torch.randn(16, 2, 12, 12, requires_grad=True)
+plain = model(x); plain.sum().backward(); g0 = model[1].weight.grad.clone(); model.zero_grad()
+why = trainer.dense_through_onednn(torch, F, model, torch.device('cpu'))
+routed = model(x); routed.sum().backward(); g1 = model[1].weight.grad.clone()
+generic = 'BLAS_INFO=generic' in torch.__config__.show()
+print(json.dumps({'why': why, 'generic': generic, 'out': float((plain - routed).abs().max()), 'grad': float((g0 - g1).abs().max())}))
+`;
+    const result = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const r = JSON.parse(result.stdout) as { why: string | null; generic: boolean; out: number; grad: number };
+    // Debian's torch (CI's) is built with the reference BLAS, so the routing is on there.
+    expect(r.why).toBe(r.generic ? 'dense layers through oneDNN (this torch multiplies matrices with the reference BLAS)' : null);
+    expect(r.out).toBeLessThan(1e-5);
+    expect(r.grad).toBeLessThan(1e-5);
+  });
 });

@@ -478,25 +478,25 @@ function markdown(r: Result): string {
 const NOTES = [
   '## Notes',
   '',
-  '- **Where the time goes.** A profile of the step (torch.profiler, 15 steps of batch 64 on this machine) puts 54% in `aten::mm`/`aten::addmm`: ' +
-    'the dense layer 9216→128 (98% of the parameters) forward and backward. Debian\'s torch 1.13 is built with `BLAS_INFO=generic`, ' +
-    'the reference netlib BLAS, which is single-threaded; the convolutions (about 30%) run on oneDNN with both threads. Both sides pay this ' +
-    'identically, so the ratio measures only what surrounds the model: the loop, the data, the events.',
+  '- **Where the time goes.** A profile of the peer\'s step (torch.profiler, 15 steps of batch 64 on this machine) puts 54% in ' +
+    '`aten::mm`/`aten::addmm`: the dense layer 9216→128 (98% of the parameters) forward and backward. Debian\'s torch 1.13 is built ' +
+    'with `BLAS_INFO=generic`, the reference netlib BLAS, which runs on one thread; the convolutions (about 30%) run on oneDNN with both ' +
+    'threads. NetLens\'s trainer sees this (`torch.__config__.show()`) and computes each dense layer as the same product written as a 1×1 ' +
+    'convolution, which oneDNN runs (9216→128 at batch 64, forward and backward: 130 ms against 18 ms here; equal to float rounding, ' +
+    'test/trainer.spec.ts checks it). The module, its parameters, the checkpoints and the exported model.py stay plain PyTorch; the start ' +
+    'event says so in `why`. The peer, a plain main.py loop, keeps nn.Linear as written.',
   '- **NetLens against the peer.** NetLens gathers each batch by index from tensors already in memory; the peer\'s DataLoader builds every ' +
-    'sample from a PIL image (ToTensor, Normalize) and collates 64 of them, a few milliseconds a batch against a step of a few hundred. ' +
+    'sample from a PIL image (ToTensor, Normalize) and collates 64 of them, a few milliseconds a batch. ' +
     'Tried in the trainer and not kept: channels_last (slower here: 817 against 713 ms a step, 690 against 494), one thread instead of ' +
     'two (faster only while other work holds the second core; both sides use job.threads, the core count). Per-step `.item()` and argmax ' +
     'syncs cost nothing on the CPU, where there is no device queue to drain; the peer does the same bookkeeping (a running loss and accuracy).',
   '- **Settings.** `schedule step every=1 gamma=0.7` is main.py\'s `StepLR(step_size=1, gamma=0.7)`; over one epoch the rate stays 1.0 on ' +
     'both sides. NetLens normalises with the training set\'s own mean and std (0.13066, 0.30811), main.py with (0.1307, 0.3081). main.py ' +
     'shuffles only on CUDA; the peer shuffles, like NetLens. Both seed 1, but the streams differ (NetLens\'s order comes from ' +
-    'docs/data.md\'s mulberry32 streams, dropout masks from torch), so the accuracy difference includes a seed-to-seed spread of ' +
+    'docs/engines.md\'s mulberry32 streams (Data), dropout masks from torch), so the accuracy difference includes a seed-to-seed spread of ' +
     'one or two tenths of a point.',
-  '- **Is the trainer slower?** Not in a like-for-like check. The recorded round above ran NetLens while other work held the machine ' +
-    '(load average 5 to 8) and the peer after it (2.5 to 3.5), so one round cannot tell. Outside the bench, on 2026-11-28, the trainer ' +
-    '(runtime/python/trainer.py on the first 3,200 digits, 50 steps) and the peer (the same 3,200 through its DataLoader) alternated in ' +
-    'two pairs: NetLens 110 and 242 samples/s, the peer 75 and 76. So no change was made to the training loop; rerun with ' +
-    '`NETLENS_BENCH_TRAIN_ROUNDS=2` on a quiet machine for a full-epoch ratio that means something.',
+  '- **Before the dense routing.** With nn.Linear on the reference BLAS in both, one quiet round measured NetLens 212.0 and the peer ' +
+    '236.9 samples/s (0.895), and a round under load 84.2 against 110.4: the loops themselves cost about the same, the model dominates.',
   '- **Event cost.** The trainer writes a batch event at most every 0.1 s; with steps slower than that, every step writes one (the ' +
     '"batch events" column). The trainer\'s share is its own emit() time; the Node share is the relaying process\'s CPU time while ' +
     'training ran, which on two cores competes with the trainer\'s two threads. Counting both is the upper bound.',

@@ -169,7 +169,7 @@ def load_module(path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Augmentations (docs/data.md), in pixel space: de-normalise, augment, re-normalise.
+# Augmentations (docs/engines.md, "Data"), in pixel space: de-normalise, augment, re-normalise.
 
 
 def draws_per_sample(augments, sample_size):
@@ -375,6 +375,36 @@ def correct_count(torch, out, y):
     return int((out.argmax(1) == y).sum())
 
 
+def dense_through_onednn(torch, F, model, device):
+    """Dense layers as 1x1 convolutions where torch multiplies matrices with the reference BLAS.
+
+    Debian's torch is built with BLAS_INFO=generic: nn.Linear's matrix product runs on netlib's
+    reference BLAS, one thread, while convolutions run on oneDNN. A dense layer on a batch is the
+    same product as a 1x1 convolution over a length-1 signal, which oneDNN computes 5-7x faster
+    here (9216 -> 128 at batch 64: 130 ms against 18 ms, forward and backward); results agree to
+    float rounding. The module and its parameters are unchanged (checkpoints and the exported
+    model.py are plain PyTorch); only the forward of this process's instances is routed.
+    Returns the sentence for the start event's `why`, or None where nothing was changed."""
+    if device.type != 'cpu' or not torch.backends.mkldnn.is_available():
+        return None
+    if 'BLAS_INFO=generic' not in torch.__config__.show():
+        return None
+
+    def forward(self, x):
+        if x.dim() != 2:
+            return F.linear(x, self.weight, self.bias)
+        return F.conv1d(x.unsqueeze(-1), self.weight.unsqueeze(-1), self.bias).squeeze(-1)
+
+    routed = 0
+    for module in model.modules():
+        if isinstance(module, torch.nn.Linear):
+            module.forward = forward.__get__(module, torch.nn.Linear)
+            routed += 1
+    if not routed:
+        return None
+    return 'dense layers through oneDNN (this torch multiplies matrices with the reference BLAS)'
+
+
 # Overfitting: epochs the validation loss stays above its best, and how far above it (10%).
 OVERFIT_PATIENCE = 3
 OVERFIT_RISE = 0.1
@@ -528,6 +558,7 @@ def train(job, cancel):
     device, device_name, device_why = choose_device(torch, settings)
     precision, precision_why = choose_precision(torch, settings, device)
     model.to(device)
+    dense_why = dense_through_onednn(torch, F, model, device)
     amp_dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(precision)
 
     def autocast():
@@ -614,7 +645,7 @@ def train(job, cancel):
 
     diag = Diagnoser(classes, diag_state)
     params = sum(p.numel() for p in model.parameters())
-    why = '; '.join(x for x in [(job.get('engine') or {}).get('why'), device_why, precision_why] if x)
+    why = '; '.join(x for x in [(job.get('engine') or {}).get('why'), device_why, precision_why, dense_why] if x)
     emit('start', engine='torch', backend='pytorch ' + torch.__version__, device=device_name, precision=precision, why=why,
          model=model_name, params=params, samples=N, valSamples=val[0].shape[0] if val else None,
          testSamples=test[0].shape[0] if test else None, epochs=epochs, batch=batch, stepsPerEpoch=steps_per_epoch,
