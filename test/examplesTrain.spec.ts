@@ -4,13 +4,13 @@
 // per image). A train block on synthetic data shaped like the model's input is added to a copy of
 // each file; the start event must report the analyzer's parameter count, and the run must end
 // completed with finite losses.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isParseError, parseEvent, type TrainEvent } from '../runtime/src/events';
 import { analyzeDocument } from '../server/src/language/index';
+import { run } from './helpers/spawn';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist/netlens.js');
@@ -30,13 +30,13 @@ function classifiers(): Case[] {
   });
 }
 
-function train(c: Case, engine: 'torch' | 'tfjs'): TrainEvent[] {
+async function train(c: Case, engine: 'torch' | 'tfjs'): Promise<TrainEvent[]> {
   const source = readFileSync(join(ROOT, 'examples', `${c.file}.nn`), 'utf8').replace(/^train \w+ \{[^}]*\}/gm, '');
-  const classes = Math.min(c.classes, 4);
-  const block = `\ntrain ${c.model} {\n  data synthetic samples=4 classes=${classes} shape=${c.input.join('x')}\n  epochs 1\n  batch 2\n  optimizer sgd lr=0.001\n  seed 1\n}\n`;
+  // As many classes as the model has outputs (NN502 holds them equal); 4 samples, 2 a step.
+  const block = `\ntrain ${c.model} {\n  data synthetic samples=4 classes=${c.classes} shape=${c.input.join('x')}\n  epochs 1\n  batch 2\n  optimizer sgd lr=0.001\n  seed 1\n}\n`;
   const file = join(work, `${c.model}-${engine}.nn`);
   writeFileSync(file, source + block);
-  const result = spawnSync(process.execPath, [CLI, 'train', file, '--model', c.model, '--engine', engine, '--events', 'ndjson'], { cwd: work, encoding: 'utf8', timeout: 600_000 });
+  const result = await run(process.execPath, [CLI, 'train', file, '--model', c.model, '--engine', engine, '--events', 'ndjson'], { cwd: work });
   expect(result.status, `${result.stderr}\n${result.stdout.slice(-2000)}`).toBe(0);
   return result.stdout.split('\n').filter((l) => l.trim()).map((l) => {
     const e = parseEvent(l);
@@ -52,8 +52,8 @@ describe('the examples train', () => {
     expect(CASES.map((c) => c.model)).toEqual(['LeNet5', 'LeNet5Modern', 'AlexNet', 'AlexNet2012', 'VGG16', 'GoogLeNet', 'GoogLeNetTorchvision', 'ResNet18', 'ResNet34', 'ResNet50']);
   });
 
-  it.each(CASES.map((c) => [c.model, c] as const))('%s takes two optimizer steps with the torch engine', (_name, c) => {
-    const events = train(c, 'torch');
+  it.each(CASES.map((c) => [c.model, c] as const))('%s takes two optimizer steps with the torch engine', async (_name, c) => {
+    const events = await train(c, 'torch');
     const start = events.find((e) => e.type === 'start')!;
     expect(start).toMatchObject({ engine: 'torch', params: c.params, stepsPerEpoch: 2 });
     const epoch = events.find((e) => e.type === 'epoch');
@@ -61,8 +61,8 @@ describe('the examples train', () => {
     expect(events[events.length - 1]).toMatchObject({ type: 'end', status: 'completed', epochs: 1 });
   }, 600_000);
 
-  it.each(CASES.filter((c) => c.file === 'lenet5').map((c) => [c.model, c] as const))('%s takes two optimizer steps with the tfjs engine', (_name, c) => {
-    const events = train(c, 'tfjs');
+  it.each(CASES.filter((c) => c.file === 'lenet5').map((c) => [c.model, c] as const))('%s takes two optimizer steps with the tfjs engine', async (_name, c) => {
+    const events = await train(c, 'tfjs');
     expect(events.find((e) => e.type === 'start')).toMatchObject({ engine: 'tfjs', params: c.params });
     expect(events[events.length - 1]).toMatchObject({ type: 'end', status: 'completed', epochs: 1 });
   }, 600_000);

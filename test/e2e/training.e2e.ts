@@ -8,12 +8,12 @@
 // NETLENS_E2E_RECORD=1 also writes docs/images/training.png (the README's screenshot) and
 // bench/results/panel.{md,json}: training throughput with the panel open against the same run
 // from the CLI, side by side.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isParseError, parseEvent, type TrainEvent } from '../../runtime/src/events';
+import { run } from '../helpers/spawn';
 import {
   buildVsix, closeChromium, installExtension, launchChromium, makeSandbox, requireSetup, root,
   startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
@@ -272,11 +272,11 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
     expect([...readdirSync(dir), ...readdirSync(join(dir, 'checkpoints'))].filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 400_000);
 
-  it('trains the same block from the CLI, for the panel-open throughput comparison', () => {
+  it('trains the same block from the CLI, for the panel-open throughput comparison', async () => {
     const cli = join(box!.dir, 'cli');
     mkdirSync(cli);
     copyFileSync(join(box!.workspace, file), join(cli, file));
-    const result = spawnSync(process.execPath, [join(root, 'dist/netlens.js'), 'train', file, '--model', 'LeNet5Modern', '--engine', 'torch', '--events', 'ndjson'], { cwd: cli, encoding: 'utf8', timeout: 300_000 });
+    const result = await run(process.execPath, [join(root, 'dist/netlens.js'), 'train', file, '--model', 'LeNet5Modern', '--engine', 'torch', '--events', 'ndjson'], { cwd: cli });
     expect(result.status, result.stderr).toBe(0);
     const epochs = result.stdout.split('\n').filter((l) => l.includes('"type": "epoch"') || l.includes('"type":"epoch"')).map((l) => JSON.parse(l) as { seconds: number });
     expect(epochs).toHaveLength(4);

@@ -3,11 +3,11 @@
 // language server turns it into NN601 on the `epochs` value of that train block, with the
 // evidence, the run in the hover on `train`, and the quick fix that sets `epochs` to the best
 // epoch, after which the diagnostic stands down. PyTorch trains (CI installs python3-torch).
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { at, LspClient, ROOT, tempWorkspace } from './client';
+import { run as runProcess } from '../helpers/spawn';
 
 const NET = `model Mlp {
   input 1x28x28
@@ -36,7 +36,7 @@ afterAll(() => client.shutdown());
 describe('a run that overfits', () => {
   it('puts NN601 on the epochs line with the evidence, and the run in the hover', async () => {
     const ws = tempWorkspace({ 'over.nn': NET });
-    const result = spawnSync(process.execPath, [join(ROOT, 'dist/netlens.js'), 'train', 'over.nn', '--events', 'ndjson'], { cwd: ws.dir, encoding: 'utf8', timeout: 300_000 });
+    const result = await runProcess(process.execPath, [join(ROOT, 'dist/netlens.js'), 'train', 'over.nn', '--events', 'ndjson'], { cwd: ws.dir });
     expect(result.status, result.stderr).toBe(0);
     const diagnosis = result.stdout.split('\n').filter((l) => l.includes('"diagnosis"')).map((l) => JSON.parse(l) as { kind: string; setting: string; message: string; epoch: number });
     const overfit = diagnosis.find((d) => d.kind === 'overfitting');
