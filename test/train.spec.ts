@@ -133,6 +133,28 @@ describe('netlens train', () => {
     expect(stream[stream.length - 1]).toMatchObject({ type: 'end', status: 'completed', epochs: 2 });
   });
 
+  it('keeps recording when its reader goes (an editor that quit): SIGTERM still ends the run cancelled, with a checkpoint', async () => {
+    const dir = fixture({ 'long.nn': train('  data synthetic samples=20000 classes=3\n  validation 0.1\n  epochs 2\n  batch 32') });
+    const child = spawn(process.execPath, [cli, 'train', 'long.nn', '--events', 'ndjson'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('"type": "batch"')) resolve();
+      });
+    });
+    // The reader closes its ends of the pipes, then the signal comes, as when VS Code quits.
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.kill('SIGTERM');
+    const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    expect(status).toBe(0);
+    const recorded = events(readFileSync(join(runDirOf(dir, 'Tiny'), 'events.ndjson'), 'utf8'));
+    expect(recorded[recorded.length - 1]).toMatchObject({ type: 'end', status: 'cancelled' });
+    expect(recorded.filter((e) => e.type === 'checkpoint').pop()).toMatchObject({ path: 'checkpoints/last.pt' });
+    expect(existsSync(join(runDirOf(dir, 'Tiny'), 'checkpoints', 'last.pt'))).toBe(true);
+  });
+
   it('ends with status cancelled on SIGINT, leaves a consistent run directory, and --resume appends to it', async () => {
     const dir = fixture({ 'long.nn': train('  data synthetic samples=20000 classes=3\n  validation 0.1\n  epochs 2\n  batch 32') });
     const child = spawn(process.execPath, [cli, 'train', 'long.nn', '--events', 'ndjson'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -269,11 +269,20 @@ const VERSION = typeof NETLENS_VERSION === 'string' ? NETLENS_VERSION : 'dev';
 
 if (require.main === module) {
   // `netlens summary … | head` closes the pipe early; that is not an error worth a stack trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  void runCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd(), signals: true }).then(
+  // A training run outlives its reader instead (an editor that quit): it finishes what the signal
+  // asked for and keeps recording to the run directory, which is where the events belong.
+  const training = process.argv[2] === 'train';
+  const gone = { stdout: false, stderr: false };
+  const onPipeError = (stream: 'stdout' | 'stderr') => (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (!training) process.exit(process.exitCode ?? 0);
+    gone[stream] = true;
+  };
+  process.stdout.on('error', onPipeError('stdout'));
+  process.stderr.on('error', onPipeError('stderr'));
+  const out = (t: string) => void (gone.stdout || process.stdout.write(t));
+  const err = (t: string) => void (gone.stderr || process.stderr.write(t));
+  void runCli(process.argv.slice(2), { out, err, cwd: process.cwd(), signals: true }).then(
     (code) => {
       process.exitCode = code;
     },
