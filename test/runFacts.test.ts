@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { readLatestRun, readRun, runDirectories, runsFolder, SILENT_MS } from '../server/src/runFacts';
+import { readLatestRun, readRun, runChanged, runDirectories, runDirOfFile, runsFolder, SILENT_MS } from '../server/src/runFacts';
 
 const root = mkdtempSync(join(tmpdir(), 'netlens-runfacts-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -87,5 +87,18 @@ describe('run directories', () => {
     expect(readRun(dir)!.epochs).toBe(2);
     writeFileSync(events, line({ type: 'start', params: 12, epochs: 4 }));
     expect(readRun(dir)).toMatchObject({ epochs: 0, params: 12 });
+  });
+
+  it('says which changes of a live run alter what the editor shows: not batch events', () => {
+    const dir = runDir('20261128-140000');
+    const events = join(dir, 'events.ndjson');
+    writeFileSync(events, line({ type: 'start', params: 10, epochs: 4 }));
+    expect(runDirOfFile(events)).toBe(dir);
+    expect(runChanged(dir)).toBe(true);
+    appendFileSync(events, line({ type: 'batch', step: 1, epoch: 1, loss: 1, accuracy: 0.5, samplesPerSec: 10, eta: 5 }));
+    expect(runChanged(dir)).toBe(false);
+    appendFileSync(events, epoch(1, 0.9, 0.8, 0.7));
+    expect(runChanged(dir)).toBe(true);
+    expect(runChanged(dir)).toBe(false);
   });
 });

@@ -47,9 +47,9 @@ function activateTraining(ctx: vscode.ExtensionContext): void {
   ctx.subscriptions.push(
     training,
     runs,
-    training.onDidChangeRuns(() => runs.refresh()),
+    training.onDidChangeRuns(() => runs.refresh(true)),
     vscode.window.registerTreeDataProvider('netlens.runs', runs),
-    vscode.commands.registerCommand(REFRESH_RUNS_COMMAND, () => runs.refresh()),
+    vscode.commands.registerCommand(REFRESH_RUNS_COMMAND, () => runs.refresh(true)),
     registerTasks(ctx),
   );
 }

@@ -213,3 +213,24 @@ function diagnosisOf(event: Json): ObservedDiagnosis {
     message: typeof event.message === 'string' ? event.message : String(event.kind),
   };
 }
+
+const lastKey = new Map<string, string>();
+
+/**
+ * Whether a run directory's change (a watched events.ndjson or job.json) changes what the editor
+ * shows of it. A live run appends ten batch events a second; only an epoch, a diagnosis, a start
+ * or an end alters the lens, the hover or NN6xx, so the rest need no re-analysis.
+ */
+export function runChanged(dir: string, now = Date.now()): boolean {
+  const run = readRun(dir, now);
+  const key = run ? JSON.stringify([run.status, run.epochs, run.totalEpochs, run.params, run.bestEpoch, run.testAccuracy, run.diagnoses.length, run.settings]) : '';
+  if (lastKey.get(dir) === key) return false;
+  lastKey.set(dir, key);
+  return true;
+}
+
+/** The run directory of a watched run file (…/runs/<model>/<timestamp>/events.ndjson), or undefined. */
+export function runDirOfFile(path: string): string | undefined {
+  const m = /^(.*[\\/]runs[\\/][^\\/]+[\\/]\d{8}-\d{6}(?:-\d+)?)[\\/](?:events\.ndjson|job\.json)$/.exec(path);
+  return m?.[1];
+}

@@ -3,7 +3,7 @@
 // handler answers a request cancelled before it ran as cancelled, and turns an exception into a
 // logged error and an empty result, so one bug in one feature never takes the server down.
 import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   createConnection,
@@ -21,6 +21,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { MAX_DOCUMENT_CHARS, Workspace } from './documents';
+import { runChanged, runDirOfFile } from './runFacts';
 import { provideCodeActions } from './features/codeActions';
 import { provideCodeLenses } from './features/codeLens';
 import { provideCompletion } from './features/completion';
@@ -40,6 +41,13 @@ import { DEFAULT_SETTINGS, SummaryChangedNotification, SummaryRequest, type Sett
 const DATA_FILES = '**/*.{csv,idx,ubyte,idx1-ubyte,idx3-ubyte,png,jpg,jpeg}';
 /** A run's event stream and job: what the observed diagnostics (NN6xx) and the hover on `train` read. */
 const RUN_FILES = '**/runs/*/*/{events.ndjson,job.json}';
+
+/** A live run's batch events change nothing the editor shows: they re-analyse no document. */
+function quietRunChange(uri: string): boolean {
+  if (!uri.startsWith('file:')) return false;
+  const dir = runDirOfFile(fileURLToPath(uri));
+  return dir !== undefined && !runChanged(dir);
+}
 
 const DOCS_URL = pathToFileURL(join(__dirname, '..', 'docs', 'diagnostics.md')).href;
 
@@ -179,7 +187,7 @@ export function startServer(connection: Connection): void {
     external.add(document.uri);
     schedule(importers.filter((uri) => uri !== document.uri));
   });
-  connection.onDidChangeWatchedFiles(({ changes }) => schedule(changes.flatMap((change) => workspace.invalidate(change.uri))));
+  connection.onDidChangeWatchedFiles(({ changes }) => schedule(changes.filter((change) => !quietRunChange(change.uri)).flatMap((change) => workspace.invalidate(change.uri))));
 
   connection.onHover(request('hover', null, (a, { position }) => provideHover(a, position, DOCS_URL)));
   connection.onCompletion(request('completion', [], (a, { position }) => provideCompletion(a, position)));

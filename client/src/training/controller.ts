@@ -215,7 +215,7 @@ export class TrainingController implements vscode.Disposable {
       return;
     }
     const live = session.exitCode === null;
-    this.status.text = `${live ? '$(sync~spin)' : session.status === 'completed' ? '$(check)' : '$(circle-slash)'} ${session.request.model}: ${live ? (session.cancelling ? 'cancelling…' : statusText(session.events)) : session.status}`;
+    this.status.text = `${live ? '$(pulse)' : session.status === 'completed' ? '$(check)' : '$(circle-slash)'} ${session.request.model}: ${live ? (session.cancelling ? 'cancelling…' : statusText(session.events)) : session.status}`;
     this.status.tooltip = 'NetLens training: show the panel';
     this.status.show();
   }

@@ -10,6 +10,8 @@ import { canResume, describeRun, runsIn, type RunInfo } from './runs';
 type Node = { kind: 'model'; folder: string; model: string; home: string } | { kind: 'run'; run: RunInfo };
 
 const REFRESH_MS = 500;
+/** A live run's tree item (status, epoch) is redrawn at most this often. */
+const CHANGE_MS = 2000;
 
 export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -17,18 +19,27 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private readonly watcher: vscode.FileSystemWatcher;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
+  /** The runs/<model>/ folders found by the last search; searched again only when runs appear or go. */
+  private folders: Promise<Node[]> | undefined;
+
   constructor() {
     this.watcher = vscode.workspace.createFileSystemWatcher('**/runs/*/*/{events.ndjson,job.json}');
-    for (const event of [this.watcher.onDidCreate, this.watcher.onDidChange, this.watcher.onDidDelete]) event(() => this.refresh());
+    this.watcher.onDidCreate(() => this.refresh(true));
+    this.watcher.onDidDelete(() => this.refresh(true));
+    this.watcher.onDidChange(() => this.refresh());
   }
 
-  /** Coalesced: a live run changes its events ten times a second. */
-  refresh(): void {
+  /**
+   * Coalesced: a live run changes its events ten times a second, and the tree need not follow
+   * each batch. A run created or deleted also searches the workspace for run folders again.
+   */
+  refresh(search = false): void {
+    if (search) this.folders = undefined;
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.changed.fire(undefined);
-    }, REFRESH_MS);
+    }, search ? REFRESH_MS : CHANGE_MS);
   }
 
   dispose(): void {
@@ -38,7 +49,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (!node) return this.models();
+    if (!node) return (this.folders ??= this.models());
     if (node.kind === 'model') return runsIn(node.folder).map((run) => ({ kind: 'run', run }));
     return [];
   }
