@@ -143,9 +143,11 @@ describe('netlens train', () => {
         if (out.includes('"type": "batch"')) resolve();
       });
     });
-    // The reader closes its ends of the pipes, then the signal comes, as when VS Code quits.
+    // The reader closes its ends of the pipes, then the signals come as when VS Code quits: the
+    // extension cancels its run, and its process group is sent SIGTERM at the same moment.
     child.stdout.destroy();
     child.stderr.destroy();
+    child.kill('SIGTERM');
     child.kill('SIGTERM');
     const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     expect(status).toBe(0);

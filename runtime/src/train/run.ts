@@ -46,6 +46,9 @@ export interface Job {
 
 type Event = { v: 1; type: string; time: string; [key: string]: unknown };
 
+/** Signals this close together are one request to cancel, not "cancel" then "stop at once". */
+export const SAME_REQUEST_MS = 1000;
+
 export const METRICS_COLUMNS = ['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr', 'seconds'] as const;
 const METRIC_KEYS: Record<(typeof METRICS_COLUMNS)[number], string[]> = {
   epoch: ['epoch'],
@@ -374,9 +377,14 @@ function runTrainer(launch: Launch, job: Job, io: TrainIo, rec: Recorder, env: N
     const child = spawn(program, [script, jobPath], { cwd: job.runDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: childEnv });
     let signals = 0;
     let stderrTail = '';
+    let firstSignalAt = 0;
     const onSignal = (signal: NodeJS.Signals) => {
+      // A quitting editor cancels its run and is then signalled with its whole process group: two
+      // signals at once are one request. A second one later is a person asking to stop now.
+      if (signals === 1 && Date.now() - firstSignalAt < SAME_REQUEST_MS) return;
       signals++;
       if (signals === 1) {
+        firstSignalAt = Date.now();
         io.err(`\nnetlens train: ${signal}: finishing the step and writing a checkpoint (again to stop at once)\n`);
         child.kill(signal);
       } else {
