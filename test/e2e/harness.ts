@@ -163,8 +163,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try { process.kill(-child.pid, signal); } catch { /* already gone */ }
 }
 
-/** SIGTERM to the whole group, SIGKILL after a grace period; resolves when the leader has exited. */
-export async function stopGroup(child: ChildProcess | undefined, graceMs = 5_000): Promise<void> {
+/**
+ * SIGTERM to the whole group, SIGKILL after a grace period; resolves when the leader has exited.
+ * `sweep` (default) then SIGKILLs whatever of the group outlived its leader; without it, they are
+ * left to finish, as after a real editor quits (a training run writing its last checkpoint).
+ */
+export async function stopGroup(child: ChildProcess | undefined, graceMs = 5_000, sweep = true): Promise<void> {
   if (!child || child.pid === undefined) return;
   const exited = child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
@@ -173,6 +177,7 @@ export async function stopGroup(child: ChildProcess | undefined, graceMs = 5_000
   const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
   await Promise.race([exited, sleep(graceMs + 2_000)]);
   clearTimeout(timer);
+  if (!sweep) return;
   killGroup(child, 'SIGKILL'); // whatever of the group outlived its leader
   groups.delete(child);
 }

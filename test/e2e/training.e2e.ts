@@ -122,7 +122,13 @@ async function shoot(name: string): Promise<string> {
   return shot;
 }
 
-const measured: { panelSamplesPerSec?: number; cliSamplesPerSec?: number } = {};
+const measured: { panelSamplesPerSec?: number; closedSamplesPerSec?: number; cliSamplesPerSec?: number } = {};
+
+/** Training samples per second of a finished LeNet5Modern run: 5,400 digits × 4 epochs over the epochs' seconds. */
+function samplesPerSec(dir: string): number {
+  const seconds = events(dir).reduce((sum, e) => sum + (e.type === 'epoch' ? e.seconds : 0), 0);
+  return (5400 * 4) / seconds;
+}
 
 describe('training from VS Code (code-server and headless Chromium)', () => {
   beforeAll(async () => {
@@ -216,6 +222,22 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
     measured.panelSamplesPerSec = (5400 * 4) / seconds;
   }, 600_000);
 
+  it('trains the same block with the panel closed, for the panel-open throughput comparison', async () => {
+    const before = new Set(runDirs('LeNet5Modern'));
+    await clickTrain(/^train\sLeNet5Modern\s\{/);
+    await waitFor('the run to start', 120_000, async () => ((await panelText('nl-status').catch(() => '')) === 'running' ? true : undefined), 200);
+    // Close the panel: the run goes on, followed by the status bar and the notification only.
+    await page.locator('.part.editor .tab', { hasText: 'Training:' }).first().locator('.codicon-close').click();
+    await page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+    const dir = await waitFor('the new run directory', 30_000, async () => runDirs('LeNet5Modern').find((d) => !before.has(d)));
+    await waitFor('the run without the panel to complete', 300_000, async () => (events(dir).some((e) => e.type === 'end') ? true : undefined), 500);
+    expect(events(dir).pop()).toMatchObject({ type: 'end', status: 'completed' });
+    measured.closedSamplesPerSec = samplesPerSec(dir);
+    // The Runs view and "NetLens: Show Training Panel" bring the run back.
+    await page.locator('.statusbar-item', { hasText: 'LeNet5Modern' }).first().click();
+    await waitFor('the panel again', 30_000, async () => ((await panelText('nl-status').catch(() => '')) === 'completed' ? true : undefined), 300);
+  }, 400_000);
+
   it('cancels a second run midway from the panel: a checkpoint, status cancelled, a resumable run directory', async () => {
     await clickTrain(/^train\sLeNet5\s\{/);
     await waitFor('the classic LeNet-5 run to start', 180_000, async () => {
@@ -261,7 +283,9 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
     // The browser goes, then code-server and its extension host get SIGTERM, as when VS Code quits.
     await closeChromium(chrome);
     chrome = undefined;
-    await stopGroup(server?.process, 60_000);
+    // Nothing is swept after code-server exits: the run's processes finish as after a real quit.
+    const quitting = server!.process;
+    await stopGroup(quitting, 60_000, false);
     server = undefined;
     const stream = await waitFor('the run to record its end', 60_000, async () => {
       const s = events(dir);
@@ -270,6 +294,7 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
     expect(stream[stream.length - 1]).toMatchObject({ type: 'end', status: 'cancelled' });
     expect(existsSync(join(dir, 'checkpoints', 'last.pt'))).toBe(true);
     expect([...readdirSync(dir), ...readdirSync(join(dir, 'checkpoints'))].filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    await stopGroup(quitting); // and now anything left of the group
   }, 400_000);
 
   it('trains the same block from the CLI, for the panel-open throughput comparison', async () => {
@@ -287,27 +312,38 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
 });
 
 function writePanelBench(): void {
-  const { panelSamplesPerSec: open, cliSamplesPerSec: cli } = measured;
-  if (open === undefined || cli === undefined) return;
-  const ratio = open / cli;
-  const data = { schema: 1, date: new Date().toISOString().slice(0, 10), run: 'LeNet5Modern, 5,400 MNIST digits, 4 epochs, batch 32, torch on the CPU', panelOpenSamplesPerSec: Math.round(open), cliSamplesPerSec: Math.round(cli), ratio: Number(ratio.toFixed(3)) };
+  const { panelSamplesPerSec: open, closedSamplesPerSec: closed, cliSamplesPerSec: cli } = measured;
+  if (open === undefined || closed === undefined || cli === undefined) return;
+  const data = {
+    schema: 1,
+    date: new Date().toISOString().slice(0, 10),
+    run: 'LeNet5Modern, 5,400 MNIST digits, 4 epochs, batch 32, torch on the CPU',
+    panelOpenSamplesPerSec: Math.round(open),
+    panelClosedSamplesPerSec: Math.round(closed),
+    cliSamplesPerSec: Math.round(cli),
+    openOverClosed: Number((open / closed).toFixed(3)),
+    openOverCli: Number((open / cli).toFixed(3)),
+  };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/panel.json'), `${JSON.stringify(data, null, 2)}\n`);
   writeFileSync(join(root, 'bench/results/panel.md'), `# Training throughput with the panel open
 
 Measured by \`test/e2e/training.e2e.ts\` (run with \`NETLENS_E2E_RECORD=1\`) on ${data.date}: the
-same train block (${data.run}) trained once from "▶ Train" in code-server with the training panel
-open and drawing, and once from the CLI in the same test, one after the other.
+same train block (${data.run}) trained three times in one test run, one after the other: from
+"▶ Train" in code-server (VS Code 1.100 in headless Chromium) with the training panel open and
+drawing, again from "▶ Train" with the panel closed (the status bar and the notification still
+follow it), and from the CLI with no editor at all.
 
-| run | training samples/s |
-| --- | ---: |
-| "▶ Train", panel open | ${data.panelOpenSamplesPerSec.toLocaleString('en-US')} |
-| \`netlens train\` in a terminal | ${data.cliSamplesPerSec.toLocaleString('en-US')} |
-| ratio (panel / CLI) | ${data.ratio} |
+| run | training samples/s | relative to the panel open |
+| --- | ---: | ---: |
+| "▶ Train", panel open | ${data.panelOpenSamplesPerSec.toLocaleString('en-US')} | 1 |
+| "▶ Train", panel closed | ${data.panelClosedSamplesPerSec.toLocaleString('en-US')} | ${(closed / open).toFixed(3)} |
+| \`netlens train\` in a terminal | ${data.cliSamplesPerSec.toLocaleString('en-US')} | ${(cli / open).toFixed(3)} |
 
-The target is at most 2% slower (a ratio of 0.98 or more). On this 2-core machine the browser,
-code-server and the trainer share the cores, and single runs vary by ±20%, so one pair is
-evidence of the order of the cost, not a measurement to 2%. Samples/s count training time only
-(the epoch events' seconds), not data loading.
+The target is that the panel costs at most 2% (open / closed ≥ 0.98); measured: ${data.openOverClosed}.
+On this 2-core machine the trainer's two threads share the cores with headless Chromium, which
+draws all of VS Code in software, code-server and the extension host; the CLI run has the cores
+to itself. Single runs vary by ±20% here, so one triple shows the order of each cost, not a 2%
+measurement. Samples/s count training time only (the epoch events' seconds), not data loading.
 `);
 }
