@@ -173,15 +173,33 @@ const charts = [new Chart('loss', byId(IDS.lossChart)), new Chart('accuracy', by
 let colors = palette();
 let themeVersion = 0;
 
+/**
+ * The charts are redrawn at most every CHART_MS: the host posts up to 10 batches of events a
+ * second, and redrawing two canvases that often costs a software-rendered webview (a remote or
+ * GPU-less VS Code) enough CPU to slow the training it shows. The header follows every batch.
+ */
+const CHART_MS = 250;
+let lastChartDraw = 0;
+let chartTimer: ReturnType<typeof setTimeout> | undefined;
+
 function scheduleDraw(): void {
   if (frame === 0) frame = requestAnimationFrame(draw);
 }
 
 function draw(): void {
   frame = 0;
+  renderHeader();
+  const wait = lastChartDraw + CHART_MS - performance.now();
+  if (wait > 0) {
+    chartTimer ??= setTimeout(() => {
+      chartTimer = undefined;
+      scheduleDraw();
+    }, wait);
+    return;
+  }
+  lastChartDraw = performance.now();
   const layout = `${themeVersion}|${history.map((r) => r.view.runDir).join('|')}`;
   for (const chart of charts) chart.draw(colors, layout);
-  renderHeader();
 }
 
 function setText(id: string, text: string): void {
