@@ -7,6 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SHOW_SUMMARY_COMMAND, SummaryChangedNotification, SummaryRequest, type SummaryChangedParams, type SummaryResult } from '../../server/src/protocol';
+import { activeNnDocument, toUri } from './documents';
 import { SummaryPanel } from './summaryPanel';
 import { TrainingController, REFRESH_RUNS_COMMAND } from './training/controller';
 import { RunsView } from './training/runsView';
@@ -147,18 +148,6 @@ async function showSummary(uriArg: unknown, modelArg: unknown): Promise<void> {
     }
   }
   SummaryPanel.show(currentClient, uri, model);
-}
-
-function toUri(value: unknown): vscode.Uri | undefined {
-  if (value instanceof vscode.Uri) return value;
-  if (typeof value === 'string' && value !== '') return vscode.Uri.parse(value);
-  return undefined;
-}
-
-function activeNnDocument(): vscode.TextDocument | undefined {
-  const active = vscode.window.activeTextEditor?.document;
-  if (active?.languageId === 'nn') return active;
-  return vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.languageId === 'nn');
 }
 
 async function modelNames(client: LanguageClient, uri: vscode.Uri): Promise<string[]> {

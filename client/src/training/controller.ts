@@ -10,8 +10,9 @@ import { OPEN_RUN_COMMAND, TRAIN_COMMAND } from '../../../server/src/protocol';
 import { canResume, readEvents, runInfo, runsIn, sourceOf, type RunInfo } from './runs';
 import { runsFolderOf, TrainingSession, type TrainRequest } from './session';
 import { TrainingPanel, type PanelActions, type PanelRun } from './trainingPanel';
+import { activeNnDocument, toUri } from '../documents';
 import { interpreterFor } from './python';
-import { statusText } from './status';
+import { progressOf, statusText } from './status';
 
 export const CANCEL_COMMAND = 'netlens.cancelTraining';
 export const RESUME_COMMAND = 'netlens.resumeTraining';
@@ -72,7 +73,7 @@ export class TrainingController implements vscode.Disposable {
   // ── commands ───────────────────────────────────────────────────────────────
 
   private async trainCommand(uriArg: unknown, modelArg: unknown): Promise<void> {
-    const uri = toUri(uriArg) ?? activeNnUri();
+    const uri = toUri(uriArg) ?? activeNnDocument()?.uri;
     if (!uri) {
       void vscode.window.showWarningMessage('NetLens: open a .nn file with a train block to run training.');
       return;
@@ -200,7 +201,7 @@ export class TrainingController implements vscode.Disposable {
       let last = 0;
       const listener = setInterval(() => {
         const text = statusText(session.events);
-        const percent = progressPercent(session.events);
+        const percent = progressOf(session.events).percent;
         progress.report({ message: text, increment: percent - last });
         last = percent;
       }, 500);
@@ -281,19 +282,6 @@ function panelRun(run: RunInfo, file: string): PanelRun {
   return { runDir: run.dir, model: run.model, file, label: run.summary.name, live: false, events: readEvents(run.dir) };
 }
 
-/** Whole percent of all steps done: from the latest batch or epoch event against the start event's plan. */
-export function progressPercent(events: readonly TrainEvent[]): number {
-  let start: Extract<TrainEvent, { type: 'start' }> | undefined;
-  let step = 0;
-  for (const e of events) {
-    if (e.type === 'start') start = e;
-    else if (e.type === 'batch') step = e.step;
-    else if (e.type === 'epoch' && start) step = Math.max(step, e.epoch * start.stepsPerEpoch);
-  }
-  if (!start || start.epochs * start.stepsPerEpoch === 0) return 0;
-  return Math.min(100, Math.floor((100 * step) / (start.epochs * start.stepsPerEpoch)));
-}
-
 function logLine(event: TrainEvent): string {
   switch (event.type) {
     case 'start':
@@ -311,12 +299,6 @@ function logLine(event: TrainEvent): string {
 
 const fmt = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(4));
 
-function toUri(value: unknown): vscode.Uri | undefined {
-  if (value instanceof vscode.Uri) return value;
-  if (typeof value === 'string' && value !== '') return vscode.Uri.parse(value);
-  return undefined;
-}
-
 /** A run directory from a command's argument: a path, a Uri, or a Runs view item ({ run: { dir } }). */
 function dirOf(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return existsSync(value) ? value : undefined;
@@ -324,10 +306,4 @@ function dirOf(value: unknown): string | undefined {
   const item = value as { dir?: unknown; run?: { dir?: unknown } } | undefined;
   const dir = item?.run?.dir ?? item?.dir;
   return typeof dir === 'string' ? dir : undefined;
-}
-
-function activeNnUri(): vscode.Uri | undefined {
-  const active = vscode.window.activeTextEditor?.document;
-  if (active?.languageId === 'nn') return active.uri;
-  return vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.languageId === 'nn')?.uri;
 }

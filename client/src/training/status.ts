@@ -11,27 +11,56 @@ export function clock(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
 }
 
-export function statusText(events: readonly TrainEvent[]): string {
-  let start: Extract<TrainEvent, { type: 'start' }> | undefined;
+type Start = Extract<TrainEvent, { type: 'start' }>;
+
+export interface Progress {
+  start: Start | undefined;
+  /** The epoch under way, 1-based; 0 before the start event. */
+  epoch: number;
+  /** Whole percent of all steps done. */
+  percent: number;
+  /** The latest running loss (a batch's) or epoch loss, whichever came last. */
+  loss: number | null;
+  /** Seconds to the end, from the latest batch event. */
+  eta: number | undefined;
+}
+
+/**
+ * Where a run stands, from its events: the start event (one per CLI process, near the front) and
+ * the latest batch and epoch events (at the back). Called for every event a live run streams, so
+ * it reads from both ends instead of folding the whole stream each time.
+ */
+export function progressOf(events: readonly TrainEvent[]): Progress {
+  const start = events.find((e): e is Start => e.type === 'start');
   let batch: Extract<TrainEvent, { type: 'batch' }> | undefined;
-  let epochDone = 0;
-  let loss: number | null = null;
-  for (const e of events) {
-    if (e.type === 'start') start = e;
-    else if (e.type === 'batch') {
-      batch = e;
-      loss = e.loss;
-    } else if (e.type === 'epoch') {
-      epochDone = e.epoch;
-      loss = e.loss;
-    }
+  let epoch: Extract<TrainEvent, { type: 'epoch' }> | undefined;
+  let loss: number | null | undefined;
+  for (let i = events.length - 1; i >= 0 && !(batch && epoch); i--) {
+    const e = events[i]!;
+    if (e.type === 'start') break;
+    if (e.type === 'batch' && !batch) batch = e;
+    else if (e.type === 'epoch' && !epoch) epoch = e;
+    else continue;
+    if (loss === undefined) loss = e.loss;
   }
-  if (!start) return 'preparing data…';
+  if (!start) return { start, epoch: 0, percent: 0, loss: null, eta: undefined };
+  const done = (epoch?.epoch ?? 0) * start.stepsPerEpoch;
   const total = start.epochs * start.stepsPerEpoch;
-  const step = Math.max(batch?.step ?? 0, epochDone * start.stepsPerEpoch);
-  const epoch = Math.min(start.epochs, batch && batch.step > epochDone * start.stepsPerEpoch ? batch.epoch : epochDone + 1);
-  const parts = [`epoch ${epoch}/${start.epochs}`, `${total ? Math.floor((100 * step) / total) : 0}%`];
+  const step = Math.max(batch?.step ?? 0, done);
+  return {
+    start,
+    epoch: Math.min(start.epochs, batch && batch.step > done ? batch.epoch : (epoch?.epoch ?? 0) + 1),
+    percent: total ? Math.min(100, Math.floor((100 * step) / total)) : 0,
+    loss: loss ?? null,
+    eta: batch?.eta,
+  };
+}
+
+export function statusText(events: readonly TrainEvent[]): string {
+  const { start, epoch, percent, loss, eta } = progressOf(events);
+  if (!start) return 'preparing data…';
+  const parts = [`epoch ${epoch}/${start.epochs}`, `${percent}%`];
   if (loss !== null) parts.push(`loss ${loss.toFixed(loss < 0.1 ? 3 : 2)}`);
-  if (batch) parts.push(`ETA ${clock(batch.eta)}`);
+  if (eta !== undefined) parts.push(`ETA ${clock(eta)}`);
   return parts.join(' · ');
 }
