@@ -115,17 +115,18 @@ export function defineConv(tf: Tf) {
         const fast = tf.getBackend() === 'cpu';
         const pad = padding.some((p) => p > 0) ? (padPairs(padding) as [[number, number], [number, number], [number, number], [number, number]]) : 'valid';
         const conv = fast ? (xi: Tensor4D, wi: Tensor4D) => im2colConv(tf, xi, wi, { kernel, stride, dilation, padding }) : (xi: Tensor4D, wi: Tensor4D) => tf.conv2d(xi, dilateKernel(tf, wi, dilation), stride, pad, 'NHWC');
-        const w = this.denseKernel();
-        let y: Tensor4D;
-        if (groups === 1) y = conv(x, w);
-        else {
-          const xs = tf.split<Tensor4D>(x, groups, 3);
-          const ws = tf.split<Tensor4D>(w, groups, 3);
-          y = tf.concat(xs.map((xi, g) => conv(xi, ws[g]!)), 3);
-        }
+        const y = grouped(x, this.denseKernel(), groups, conv);
         return this.biasWeight ? tf.add(y, this.biasWeight.read()) : y;
       });
     }
+  }
+
+  /** `op` per group: the channels (axis 3) of input and kernel split into `groups`, the outputs joined. */
+  function grouped(x: Tensor4D, w: Tensor4D, groups: number, op: (x: Tensor4D, w: Tensor4D) => Tensor4D): Tensor4D {
+    if (groups === 1) return op(x, w);
+    const xs = tf.split<Tensor4D>(x, groups, 3);
+    const ws = tf.split<Tensor4D>(w, groups, 3);
+    return tf.concat(xs.map((xi, g) => op(xi, ws[g]!)), 3);
   }
 
   class NetLensDeconv extends Base<DeconvSpec> {
@@ -151,13 +152,7 @@ export function defineConv(tf: Tf) {
         const full: [number, number] = [(h - 1) * stride[0] + w.shape[0], (wd - 1) * stride[1] + w.shape[1]];
         const per = w.shape[2];
         const transpose = (xi: Tensor4D, wi: Tensor4D) => tf.conv2dTranspose(xi, wi, [batch, full[0], full[1], per], stride, 'valid');
-        let y: Tensor4D;
-        if (groups === 1) y = transpose(x, w);
-        else {
-          const xs = tf.split<Tensor4D>(x, groups, 3);
-          const ws = tf.split<Tensor4D>(w, groups, 3);
-          y = tf.concat(xs.map((xi, g) => transpose(xi, ws[g]!)), 3);
-        }
+        let y = grouped(x, w, groups, transpose);
         // Crop `padding` from the start and keep the output's rows (full − crops + output_padding):
         // rows past the full output are zeros before the bias, as in PyTorch.
         const target = [out[0]!, out[1]!];
