@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isParseError, parseEvent, type TrainEvent } from '../runtime/src/events';
+import type { TrainEvent } from '../runtime/src/events';
 import { analyzeDocument } from '../server/src/language/index';
 import { run } from './helpers/spawn';
+import { parseStream } from './helpers/train';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist/netlens.js');
@@ -38,11 +39,7 @@ async function train(c: Case, engine: 'torch' | 'tfjs'): Promise<TrainEvent[]> {
   writeFileSync(file, source + block);
   const result = await run(process.execPath, [CLI, 'train', file, '--model', c.model, '--engine', engine, '--events', 'ndjson'], { cwd: work });
   expect(result.status, `${result.stderr}\n${result.stdout.slice(-2000)}`).toBe(0);
-  return result.stdout.split('\n').filter((l) => l.trim()).map((l) => {
-    const e = parseEvent(l);
-    if (isParseError(e)) throw new Error(`${e.error}: ${l}`);
-    return e;
-  });
+  return parseStream(result.stdout, `${c.model} (${engine})`);
 }
 
 const CASES = classifiers();

@@ -3,11 +3,11 @@
 // directory, SIGINT and an exact resume, LeNet-5 with its connection table and trainable
 // subsampling, and a model the engine cannot build refused before training.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isParseError, parseEvent, type TrainEvent } from '../runtime/src/events';
+import type { TrainEvent } from '../runtime/src/events';
+import { fixture as makeFixture, onlyRunDir, parseStream } from './helpers/train';
 
 const ROOT = join(__dirname, '..');
 const cli = join(ROOT, 'dist/netlens.js');
@@ -26,30 +26,15 @@ const MODEL = `model Tiny(classes = 3) {
 const block = (lines: string) => `${MODEL}\ntrain Tiny {\n${lines}\n  seed 1\n  optimizer adam lr=0.01\n  loss crossentropy\n}\n`;
 const TINY = block('  data synthetic samples=300 classes=3\n  test synthetic samples=60 classes=3\n  validation 0.2\n  epochs 2\n  batch 32\n  engine tfjs');
 
-function fixture(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'netlens-tfjs-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
 
-function events(text: string): TrainEvent[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((line) => {
-      const e = parseEvent(line);
-      if (isParseError(e)) throw new Error(`${e.error}: ${line}`);
-      return e;
-    });
-}
 
-function runDirOf(dir: string, model = 'Tiny'): string {
-  const runs = readdirSync(join(dir, 'runs', model));
-  expect(runs).toHaveLength(1);
-  return join(dir, 'runs', model, runs[0]!);
-}
 
 const of = <T extends TrainEvent['type']>(stream: TrainEvent[], type: T) => stream.filter((e): e is Extract<TrainEvent, { type: T }> => e.type === type);
+
+
+const fixture = (files: Record<string, string>) => makeFixture(files, 'netlens-tfjs-');
+const events = (text: string) => parseStream(text);
+const runDirOf = (dir: string, model = 'Tiny') => onlyRunDir(dir, model);
 
 describe('netlens train with the tfjs engine', () => {
   it('trains a train block with engine tfjs, streams valid events and writes a complete run directory', () => {

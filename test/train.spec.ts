@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isParseError, parseEvent, type TrainEvent } from '../runtime/src/events';
+import { fixture as makeFixture, onlyRunDir, parseStream } from './helpers/train';
 
 // `netlens train` end to end through the built CLI and the real trainer (PyTorch from Debian's
 // python3-torch, which CI installs), on tiny synthetic data.
@@ -21,31 +20,15 @@ const MODEL = `model Tiny(classes = 3) {
 const train = (lines: string) => `${MODEL}\ntrain Tiny {\n${lines}\n  seed 1\n  optimizer adam lr=0.01\n  loss crossentropy\n}\n`;
 const TINY = train('  data synthetic samples=300 classes=3\n  test synthetic samples=60 classes=3\n  validation 0.2\n  epochs 2\n  batch 32');
 
-function fixture(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'netlens-train-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
 
-function events(text: string): TrainEvent[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((line) => {
-      const e = parseEvent(line);
-      if (isParseError(e)) throw new Error(`${e.error}: ${line}`);
-      return e;
-    });
-}
 
-function runDirOf(dir: string, model = 'Tiny'): string {
-  const runs = readdirSync(join(dir, 'runs', model));
-  expect(runs).toHaveLength(1);
-  expect(runs[0]).toMatch(/^\d{8}-\d{6}$/);
-  return join(dir, 'runs', model, runs[0]!);
-}
 
 const csvRows = (runDir: string) => readFileSync(join(runDir, 'metrics.csv'), 'utf8').trim().split('\n');
+
+
+const fixture = (files: Record<string, string>) => makeFixture(files, 'netlens-train-');
+const events = (text: string) => parseStream(text);
+const runDirOf = (dir: string, model = 'Tiny') => onlyRunDir(dir, model);
 
 describe('netlens train', () => {
   it('trains a train block, streams valid NDJSON events and writes a complete run directory', () => {

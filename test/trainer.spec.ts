@@ -11,6 +11,7 @@ import { analyzeDocument } from '../server/src/language/index';
 import { compileModel, type IR, type IRTrain } from '../runtime/src/ir';
 import { generateTorch } from '../runtime/src/engines/torch/codegen';
 import { isParseError, parseEvent, type EventType, type TrainEvent } from '../runtime/src/events';
+import { parseStream } from './helpers/train';
 
 const ROOT = path.resolve(__dirname, '..');
 const TRAINER = path.join(ROOT, 'runtime/python/trainer.py');
@@ -68,13 +69,9 @@ interface Result {
 }
 
 function parseAll(stdout: string): TrainEvent[] {
-  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
-  return lines.map((line) => {
-    const e = parseEvent(line);
-    if (isParseError(e)) throw new Error(`bad event: ${e.error}\n${line}`);
-    seenKinds.add(e.type);
-    return e;
-  });
+  const events = parseStream(stdout, 'bad event');
+  for (const e of events) seenKinds.add(e.type);
+  return events;
 }
 
 function makeRun(name: string, options: { settings?: Partial<IRTrain>; data?: 'band' | 'noise'; splits?: string[]; job?: Record<string, unknown> } = {}): string {

@@ -12,8 +12,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isParseError, parseEvent, type TrainEvent } from '../../runtime/src/events';
+import type { TrainEvent } from '../../runtime/src/events';
 import { run } from '../helpers/spawn';
+import { parseStream } from '../helpers/train';
 import {
   buildVsix, closeChromium, installExtension, launchChromium, makeSandbox, requireSetup, root,
   startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
@@ -103,11 +104,7 @@ async function clickTrain(trainLine: RegExp): Promise<void> {
 }
 
 function events(runDir: string): TrainEvent[] {
-  return readFileSync(join(runDir, 'events.ndjson'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => {
-    const e = parseEvent(l);
-    if (isParseError(e)) throw new Error(`${runDir}/events.ndjson: ${e.error}`);
-    return e;
-  });
+  return parseStream(readFileSync(join(runDir, 'events.ndjson'), 'utf8'), `${runDir}/events.ndjson`);
 }
 
 function runDirs(model: string): string[] {
