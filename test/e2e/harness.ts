@@ -204,3 +204,43 @@ export async function closeChromium(c: Chromium | undefined): Promise<void> {
   await Promise.race([c.server.close().catch(() => {}), sleep(10_000)]);
   await c.server.kill().catch(() => {});
 }
+
+/** User settings every end-to-end test starts from: no tips, telemetry, updates, trust prompts or git. */
+export const quietSettings = {
+  'editor.minimap.enabled': false,
+  'editor.stickyScroll.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'extensions.ignoreRecommendations': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'chat.commandCenter.enabled': false,
+  'git.enabled': false,
+  'files.autoSave': 'off',
+};
+
+/**
+ * Opens `file` with Quick Open (Ctrl+P, its name, Enter); file search may lag the first time, so
+ * it retries. Resolves with the moment Enter was pressed.
+ */
+export async function quickOpen(page: Page, file: string): Promise<number> {
+  return waitFor(`Quick Open to offer ${file}`, 60_000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 5_000 });
+    await input.fill('');
+    await page.keyboard.type(file);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first();
+    try { await row.waitFor({ timeout: 5_000 }); } catch { return undefined; }
+    const at = Date.now();
+    await page.keyboard.press('Enter');
+    return at;
+  }, 0);
+}
+

@@ -17,29 +17,12 @@ import { run } from '../helpers/spawn';
 import { parseStream } from '../helpers/train';
 import {
   buildVsix, closeChromium, installExtension, launchChromium, makeSandbox, requireSetup, root,
-  startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
+  quickOpen, quietSettings, startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
 } from './harness';
 
 const record = process.env.NETLENS_E2E_RECORD === '1';
 const file = 'lenet5.nn';
-const settings = {
-  'editor.minimap.enabled': false,
-  'editor.stickyScroll.enabled': false,
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'extensions.ignoreRecommendations': true,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'security.workspace.trust.enabled': false,
-  'chat.commandCenter.enabled': false,
-  'git.enabled': false,
-  'files.autoSave': 'off',
-  'netlens.training.engine': 'torch',
-};
+const settings = { ...quietSettings, 'netlens.training.engine': 'torch' };
 
 let vsix: Vsix | undefined;
 let box: Sandbox | undefined;
@@ -145,18 +128,7 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
       await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 90_000 });
-      await waitFor(`Quick Open to offer ${file}`, 60_000, async () => {
-        await page.keyboard.press('Escape');
-        await page.keyboard.press('Control+P');
-        const input = page.locator('.quick-input-widget input');
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        await input.fill('');
-        await page.keyboard.type(file);
-        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first();
-        try { await row.waitFor({ timeout: 5_000 }); } catch { return undefined; }
-        await page.keyboard.press('Enter');
-        return true;
-      }, 0);
+      await quickOpen(page, file);
       await page.locator('.part.editor .tab.active', { hasText: file }).waitFor({ timeout: 30_000 });
     } catch (error) {
       failed = true;

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildVsix, closeChromium, installExtension, launchChromium, makeSandbox, requireSetup, root,
-  sleep, startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
+  quickOpen, quietSettings, sleep, startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
 } from './harness';
 
 const record = process.env.NETLENS_E2E_RECORD === '1';
@@ -32,23 +32,9 @@ const stemShape = '→ 64×56×56';
 const resnet18Input = lineOf('model ResNet18') + 1;
 
 const settings = {
+  ...quietSettings,
   'editor.inlayHints.enabled': 'on',
-  'editor.minimap.enabled': false,
-  'editor.stickyScroll.enabled': false,
   'editor.hover.delay': 200,
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'extensions.ignoreRecommendations': true,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'security.workspace.trust.enabled': false,
-  'chat.commandCenter.enabled': false,
-  'git.enabled': false,
-  'files.autoSave': 'off',
 };
 
 const timings: Record<string, number> = {};
@@ -167,20 +153,7 @@ describe('NetLens in VS Code (code-server and headless Chromium)', () => {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 90_000 });
     timings.workbenchMs = Date.now() - t;
 
-    // Quick Open: Ctrl+P, the file's name, Enter. File search may lag the first time: retry.
-    await waitFor(`Quick Open to offer ${file}`, 60_000, async () => {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+P');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 5_000 });
-      await input.fill('');
-      await page.keyboard.type(file);
-      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first();
-      try { await row.waitFor({ timeout: 5_000 }); } catch { return undefined; }
-      openedAt = Date.now();
-      await page.keyboard.press('Enter');
-      return true;
-    }, 0);
+    openedAt = await quickOpen(page, file);
     // From here, watch for the first inlay hint anywhere on screen: open-to-first-shape time.
     firstInlay = waitFor('the first inlay hint', 90_000, async () => ((await inlayHints()).length > 0 ? Date.now() - openedAt : undefined), 50);
     firstInlay.catch(() => {}); // awaited (and reported) by the inlay-hint test
