@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 300_000,
     allowOnly: false,
     pool: 'forks',
+    globalSetup: ['test/tmpdir.setup.ts'],
   },
 });
