@@ -94,7 +94,8 @@ export interface Sandbox {
 
 /** A fresh temporary home for one code-server: user data, extensions, XDG directories and a copy of examples/. */
 export function makeSandbox(settings: Record<string, unknown>): Sandbox {
-  const dir = mkdtempSync(join(tmpdir(), 'netlens-e2e-'));
+  // Outside the test run's temporary directory: a failed test's sandbox is kept for a look.
+  const dir = mkdtempSync(join(process.env.NETLENS_OUTER_TMPDIR ?? tmpdir(), 'netlens-e2e-'));
   const userDataDir = join(dir, 'user-data');
   const extensionsDir = join(dir, 'extensions');
   const workspace = join(dir, 'examples');
