@@ -22,6 +22,14 @@ export const REFRESH_RUNS_COMMAND = 'netlens.refreshRuns';
 /** Earlier runs of the same model drawn faintly in the panel: the most recent few. */
 const HISTORY = 5;
 
+/**
+ * Batch events (up to 10 a second) reach the status bar and the notification at most this often.
+ * Each change of their text costs the workbench a layout and a repaint, which on a VS Code drawn
+ * in software (remote, or without a GPU) took about a fifth of a core at 10 a second: CPU the
+ * training they report would otherwise have. Starts, epochs and ends show at once.
+ */
+const STATUS_MS = 1000;
+
 export class TrainingController implements vscode.Disposable {
   private readonly sessions = new Map<string, TrainingSession>();
   /** The session the status bar and the panel follow: the latest one started. */
@@ -30,6 +38,9 @@ export class TrainingController implements vscode.Disposable {
   private readonly output: vscode.OutputChannel;
   private readonly subscriptions: vscode.Disposable[] = [];
   private pendingIds = 0;
+  private statusTimer: ReturnType<typeof setTimeout> | undefined;
+  private statusShownAt = 0;
+  private statusVisible = false;
   /** A resumed run's events before this session: the panel shows the whole run. */
   private readonly prior = new WeakMap<TrainingSession, TrainEvent[]>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -41,6 +52,7 @@ export class TrainingController implements vscode.Disposable {
     this.status = vscode.window.createStatusBarItem('netlens.training', vscode.StatusBarAlignment.Left, 50);
     this.status.name = 'NetLens Training';
     this.status.command = SHOW_TRAINING_COMMAND;
+    this.status.tooltip = 'NetLens training: show the panel';
     this.subscriptions.push(
       this.output,
       this.status,
@@ -62,6 +74,7 @@ export class TrainingController implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.sessions.values()) s.cancel();
+    clearTimeout(this.statusTimer);
     for (const d of this.subscriptions) d.dispose();
     this.changed.dispose();
   }
@@ -166,14 +179,17 @@ export class TrainingController implements vscode.Disposable {
     const key = session.runDir ?? this.keyOf(session);
     TrainingPanel.current()?.append(key, [event]);
     if (event.type === 'start' || event.type === 'epoch' || event.type === 'end' || event.type === 'diagnosis') this.output.appendLine(logLine(event));
-    if (session === this.focus) this.updateStatus();
+    if (session !== this.focus) return;
+    if (event.type === 'batch') this.updateStatusSoon();
+    else this.updateStatus();
   }
 
   private onRunDir(session: TrainingSession, id: string, dir: string): void {
     this.output.appendLine(`run directory: ${dir}`);
     this.sessions.delete(id);
     this.sessions.set(dir, session);
-    if (session === this.focus) this.showPanel(session, dir);
+    // The panel learns the run's directory, but a panel the user closed meanwhile stays closed.
+    if (session === this.focus && TrainingPanel.current()) this.showPanel(session, dir);
     this.changed.fire();
   }
 
@@ -199,26 +215,43 @@ export class TrainingController implements vscode.Disposable {
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NetLens: training ${session.request.model}`, cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => session.cancel());
       let last = 0;
+      let shown = '';
       const listener = setInterval(() => {
         const text = statusText(session.events);
         const percent = progressOf(session.events).percent;
+        if (text === shown && percent === last) return;
         progress.report({ message: text, increment: percent - last });
         last = percent;
-      }, 500);
+        shown = text;
+      }, STATUS_MS);
       return session.done.finally(() => clearInterval(listener));
     });
   }
 
+  /** A batch's progress: shown now if the status bar has not changed for STATUS_MS, else when that has passed. */
+  private updateStatusSoon(): void {
+    if (this.statusTimer) return;
+    const wait = this.statusShownAt + STATUS_MS - Date.now();
+    if (wait <= 0) return this.updateStatus();
+    this.statusTimer = setTimeout(() => this.updateStatus(), wait);
+  }
+
   private updateStatus(): void {
+    clearTimeout(this.statusTimer);
+    this.statusTimer = undefined;
+    this.statusShownAt = Date.now();
     const session = this.focus;
     if (!session) {
       this.status.hide();
+      this.statusVisible = false;
       return;
     }
     const live = session.exitCode === null;
-    this.status.text = `${live ? '$(pulse)' : session.status === 'completed' ? '$(check)' : '$(circle-slash)'} ${session.request.model}: ${live ? (session.cancelling ? 'cancelling…' : statusText(session.events)) : session.status}`;
-    this.status.tooltip = 'NetLens training: show the panel';
-    this.status.show();
+    const text = `${live ? '$(pulse)' : session.status === 'completed' ? '$(check)' : '$(circle-slash)'} ${session.request.model}: ${live ? (session.cancelling ? 'cancelling…' : statusText(session.events)) : session.status}`;
+    // Every assignment is sent to the workbench, even of the same text.
+    if (this.status.text !== text) this.status.text = text;
+    if (!this.statusVisible) this.status.show();
+    this.statusVisible = true;
   }
 
   // ── the panel ──────────────────────────────────────────────────────────────
