@@ -2,7 +2,7 @@
 // arguments a run from the editor spawns with (never through a shell).
 import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../runtime/src/events';
-import { clock, statusText } from '../client/src/training/status';
+import { clock, REPAINT_MS, statusText, untilTick } from '../client/src/training/status';
 import { trainArgs } from '../client/src/training/cli';
 
 const time = '2026-11-28T10:00:00Z';
@@ -36,5 +36,28 @@ describe('the arguments of a run from the editor', () => {
     expect(trainArgs('n.js', { file: '/w/a.nn', model: 'A', engine: 'auto', device: 'auto' })).toEqual(['n.js', 'train', '/w/a.nn', '--model', 'A', '--events', 'ndjson']);
     // A resume keeps the run's own engine and device: the settings are not passed.
     expect(trainArgs('n.js', { file: '/w/a.nn', model: 'A', engine: 'torch', device: 'cpu', python: '/usr/bin/python3', resume: '/w/runs/A/20261128-100000' })).toEqual(['n.js', 'train', '--resume', '/w/runs/A/20261128-100000', '--events', 'ndjson', '--python', '/usr/bin/python3']);
+  });
+});
+
+describe('repainting on the second', () => {
+  const second = 1_700_000_000_000; // a whole second of the wall clock
+
+  it('waits for the next whole second', () => {
+    expect(untilTick(second + 300)).toBe(700);
+    expect(untilTick(second + 999)).toBe(1);
+  });
+
+  it('keeps at least half a second after the last update, so an update on the second comes a second later', () => {
+    expect(untilTick(second + 5, second + 2)).toBe(REPAINT_MS - 5);
+    // The last update at .6: the next second is .4 after it, which is too soon, so the one after.
+    expect(untilTick(second + 700, second + 600)).toBe(300 + REPAINT_MS);
+    expect(untilTick(second + 700, second + 300)).toBe(300);
+    expect(untilTick(second + 100, second - 100)).toBe(900);
+    expect(untilTick(second + 100, second + 90)).toBe(900);
+  });
+
+  it('never answers a negative wait, and on the second itself without a last update answers zero', () => {
+    expect(untilTick(second)).toBe(0);
+    expect(untilTick(second + 1_234_567)).toBeGreaterThan(0);
   });
 });

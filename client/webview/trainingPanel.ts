@@ -1,11 +1,13 @@
 // The training panel's script, running in the webview: it keeps a RunModel per run from the host's
-// messages and draws two uPlot charts (loss, accuracy). Events only update the models; drawing
-// happens at most once per animation frame, with setData on charts that are built once per layout.
+// messages and draws two uPlot charts (loss, accuracy). Events only update the models; the panel
+// repaints at most once a second while a run streams (REPAINT_MS), with setData on charts that are
+// built once per layout.
 // Bundled by esbuild.mjs into dist/webview/trainingPanel.js (and uPlot's CSS into trainingPanel.css).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { align, clampSmoothing, DEFAULT_SMOOTHING, RunModel, type ChartLines, type Line, type Marker, type Metric } from '../src/training/chartData';
 import { formatNumber, headerOf, IDS, type HostMessage, type PanelAction, type PanelState, type RunView, type WebviewMessage } from '../src/training/panelProtocol';
+import { REPAINT_MS, untilTick } from '../src/training/status';
 
 /** What survives the webview being thrown away: the data comes back from the host, the user's choices from here. */
 interface SavedState {
@@ -174,30 +176,36 @@ let colors = palette();
 let themeVersion = 0;
 
 /**
- * The charts are redrawn at most every CHART_MS: the host posts up to 10 batches of events a
- * second, and redrawing two canvases that often costs a software-rendered webview (a remote or
- * GPU-less VS Code) enough CPU to slow the training it shows. The header follows every batch.
+ * The panel repaints (header and charts) about once a second while a run streams: the host posts
+ * a second's events at a time, on the second with the status bar and the notification (untilTick),
+ * and each message repaints at the next frame, so that one repaint of the window serves all three.
+ * Messages closer together than half a second (two runs streaming) wait for the next second.
+ * Every repaint of a webview drawn in software (a VS Code without a GPU, remote or headless) costs
+ * CPU that the training it shows would otherwise have. A new run, a run that ends, the smoothing
+ * slider and a theme change repaint at the next frame.
  */
-const CHART_MS = 250;
-let lastChartDraw = 0;
-let chartTimer: ReturnType<typeof setTimeout> | undefined;
+let lastPaint = -Infinity;
+let paintTimer: ReturnType<typeof setTimeout> | undefined;
 
-function scheduleDraw(): void {
+/** Repaints at the next frame. */
+function drawNow(): void {
+  if (paintTimer !== undefined) clearTimeout(paintTimer);
+  paintTimer = undefined;
   if (frame === 0) frame = requestAnimationFrame(draw);
+}
+
+/** Repaints at the next frame, or on the next second when the last repaint was under half a second ago. */
+function scheduleDraw(): void {
+  if (frame !== 0 || paintTimer !== undefined) return;
+  const now = Date.now();
+  if (now - lastPaint >= REPAINT_MS / 2) return drawNow();
+  paintTimer = setTimeout(drawNow, untilTick(now, lastPaint));
 }
 
 function draw(): void {
   frame = 0;
+  lastPaint = Date.now();
   renderHeader();
-  const wait = lastChartDraw + CHART_MS - performance.now();
-  if (wait > 0) {
-    chartTimer ??= setTimeout(() => {
-      chartTimer = undefined;
-      scheduleDraw();
-    }, wait);
-    return;
-  }
-  lastChartDraw = performance.now();
   const layout = `${themeVersion}|${history.map((r) => r.view.runDir).join('|')}`;
   for (const chart of charts) chart.draw(colors, layout);
 }
@@ -255,7 +263,7 @@ function init(state: PanelState): void {
   runs = new Map([current, ...history].map((r) => [r.view.runDir, r]));
   trusted = state.trusted;
   shownMarkers = -1;
-  scheduleDraw();
+  drawNow();
 }
 
 function onMessage(message: HostMessage): void {
@@ -268,7 +276,7 @@ function onMessage(message: HostMessage): void {
     case 'live': {
       const run = runs.get(message.runDir);
       if (run) run.view.live = message.live;
-      return scheduleDraw();
+      return drawNow();
     }
   }
 }
@@ -278,7 +286,7 @@ function setSmoothing(weight: number): void {
   for (const run of runs.values()) run.model.setSmoothing(smoothing);
   setText(IDS.smoothingValue, smoothing.toFixed(2));
   vscode.setState({ smoothing });
-  scheduleDraw();
+  drawNow();
 }
 
 function act(type: PanelAction): void {
@@ -297,6 +305,6 @@ slider.addEventListener('input', () => setSmoothing(Number(slider.value)));
 new MutationObserver(() => {
   colors = palette();
   themeVersion++;
-  scheduleDraw();
+  drawNow();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 vscode.postMessage({ type: 'ready' });

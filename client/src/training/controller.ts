@@ -12,7 +12,7 @@ import { runsFolderOf, TrainingSession, type TrainRequest } from './session';
 import { TrainingPanel, type PanelActions, type PanelRun } from './trainingPanel';
 import { activeNnDocument, toUri } from '../documents';
 import { interpreterFor } from './python';
-import { progressOf, statusText } from './status';
+import { progressOf, statusText, untilTick } from './status';
 
 export const CANCEL_COMMAND = 'netlens.cancelTraining';
 export const RESUME_COMMAND = 'netlens.resumeTraining';
@@ -21,14 +21,6 @@ export const REFRESH_RUNS_COMMAND = 'netlens.refreshRuns';
 
 /** Earlier runs of the same model drawn faintly in the panel: the most recent few. */
 const HISTORY = 5;
-
-/**
- * Batch events (up to 10 a second) reach the status bar and the notification at most this often.
- * Each change of their text costs the workbench a layout and a repaint, which on a VS Code drawn
- * in software (remote, or without a GPU) took about a fifth of a core at 10 a second: CPU the
- * training they report would otherwise have. Starts, epochs and ends show at once.
- */
-const STATUS_MS = 1000;
 
 export class TrainingController implements vscode.Disposable {
   private readonly sessions = new Map<string, TrainingSession>();
@@ -210,30 +202,34 @@ export class TrainingController implements vscode.Disposable {
     return '';
   }
 
-  /** A notification with a Cancel button for as long as the run goes. */
+  /** A notification with a Cancel button for as long as the run goes, updated on the second (untilTick). */
   private progress(session: TrainingSession): void {
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NetLens: training ${session.request.model}`, cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => session.cancel());
       let last = 0;
       let shown = '';
-      const listener = setInterval(() => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tick = (): void => {
         const text = statusText(session.events);
         const percent = progressOf(session.events).percent;
-        if (text === shown && percent === last) return;
-        progress.report({ message: text, increment: percent - last });
+        if (text !== shown || percent !== last) progress.report({ message: text, increment: percent - last });
         last = percent;
         shown = text;
-      }, STATUS_MS);
-      return session.done.finally(() => clearInterval(listener));
+        timer = setTimeout(tick, untilTick(Date.now(), Date.now()));
+      };
+      timer = setTimeout(tick, untilTick(Date.now()));
+      return session.done.finally(() => clearTimeout(timer));
     });
   }
 
-  /** A batch's progress: shown now if the status bar has not changed for STATUS_MS, else when that has passed. */
+  /**
+   * A batch's progress: on the next whole second, at least half a second after the status bar last changed
+   * (untilTick). Each change costs the workbench a repaint; at 10 a second, on a VS Code drawn in
+   * software, that took about a fifth of a core from the training it reports.
+   */
   private updateStatusSoon(): void {
     if (this.statusTimer) return;
-    const wait = this.statusShownAt + STATUS_MS - Date.now();
-    if (wait <= 0) return this.updateStatus();
-    this.statusTimer = setTimeout(() => this.updateStatus(), wait);
+    this.statusTimer = setTimeout(() => this.updateStatus(), untilTick(Date.now(), this.statusShownAt));
   }
 
   private updateStatus(): void {

@@ -64,3 +64,20 @@ export function statusText(events: readonly TrainEvent[]): string {
   if (eta !== undefined) parts.push(`ETA ${clock(eta)}`);
   return parts.join(' · ');
 }
+
+/**
+ * How often live progress repaints: the status bar, the notification and the panel. On a VS Code
+ * drawn in software (no GPU, remote or headless) every new frame of the window costs CPU however
+ * little changed, and a run training on the CPU loses it.
+ */
+export const REPAINT_MS = 1000;
+
+/**
+ * Milliseconds from `now` to the next whole second of the wall clock that is at least half a
+ * second after `last`, the previous update. The status bar, the notification and the panel all
+ * update on the second, so their changes share one repaint of the window instead of taking three.
+ */
+export function untilTick(now: number, last = -Infinity): number {
+  const earliest = Math.max(now, last + REPAINT_MS / 2);
+  return Math.ceil(earliest / REPAINT_MS) * REPAINT_MS - now;
+}

@@ -1,16 +1,16 @@
 // The training panel on the extension host's side: one webview beside the editor showing a run
-// and, faintly, the earlier runs of its model. The host keeps every run's events; live events are
-// batched and posted at most every FLUSH_MS, never while the panel is hidden (the full state goes
-// when it is shown again), and the whole state goes whenever the webview (re)loads and says ready.
+// and, faintly, the earlier runs of its model. The host keeps every run's events; live events (up
+// to 10 batch events a second) are batched and posted once a second, on the second with the status
+// bar and the notification (untilTick), never while the panel is hidden (the full state goes when
+// it is shown again), and the whole state goes whenever the webview (re)loads and says ready.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TrainEvent } from '../../../runtime/src/events';
 import { DEFAULT_SMOOTHING, RunModel } from './chartData';
 import { renderPanel } from './panelHtml';
 import { headerOf, isWebviewMessage, type HostMessage, type PanelState, type RunView, type WebviewMessage } from './panelProtocol';
+import { untilTick } from './status';
 
-/** 10 updates a second: as fast as batch events come (docs/events.md), and cheap for the webview. */
-const FLUSH_MS = 100;
 
 export type PanelRun = RunView;
 
@@ -54,6 +54,7 @@ export class TrainingPanel implements vscode.Disposable {
   /** Events held for the next flush, by run. */
   private pending = new Map<string, TrainEvent[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private flushedAt = -Infinity;
   /** The webview's script has said ready since the page was last set: messages reach it. */
   private ready = false;
   /** Something changed while hidden: the next time it is visible it gets the full state. */
@@ -94,7 +95,7 @@ export class TrainingPanel implements vscode.Disposable {
     const held = this.pending.get(runDir);
     if (held) held.push(...events);
     else this.pending.set(runDir, [...events]);
-    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.timer ??= setTimeout(() => this.flush(), untilTick(Date.now(), this.flushedAt));
   }
 
   setLive(runDir: string, live: boolean): void {
@@ -163,6 +164,7 @@ export class TrainingPanel implements vscode.Disposable {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.flushedAt = Date.now();
     if (!this.canPost()) {
       if (this.pending.size > 0) this.stale = true;
       this.pending.clear();
