@@ -245,3 +245,33 @@ export async function quickOpen(page: Page, file: string): Promise<number> {
   }, 0);
 }
 
+
+/**
+ * Installs a stand-in for the Python extension (ms-python.python) whose public API, as the
+ * @vscode/python-extension package reads it, selects `python` as the interpreter. The real
+ * extension cannot be installed offline; what NetLens relies on is only this API's shape.
+ */
+export function installPythonExtensionStub(box: Sandbox, python: string): void {
+  const dir = join(box.dir, 'python-extension-stub');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'python', publisher: 'ms-python', displayName: 'Python (test stand-in)', version: '9999.0.0',
+    engines: { vscode: '^1.80.0' }, main: './extension.js', activationEvents: ['onStartupFinished'],
+  }, null, 2));
+  writeFileSync(join(dir, 'README.md'), 'A stand-in for the Python extension in the NetLens end-to-end test.\n');
+  // The API's environments.getActiveEnvironmentPath and resolveEnvironment, as the package types them.
+  writeFileSync(join(dir, 'extension.js'), `const vscode = require('vscode');
+const python = ${JSON.stringify(python)};
+exports.activate = () => ({
+  ready: Promise.resolve(),
+  environments: {
+    getActiveEnvironmentPath: () => ({ id: python, path: python }),
+    resolveEnvironment: async () => ({ id: python, path: python, executable: { uri: vscode.Uri.file(python), bitness: '64-bit', sysPrefix: '' } }),
+  },
+});
+`);
+  const vsce = join(root, 'node_modules/.bin/vsce');
+  const packed = spawnSync(vsce, ['package', '--allow-missing-repository', '--skip-license', '--no-dependencies', '--out', 'stub.vsix'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  if (packed.status !== 0) throw new Error(`vsce package (the Python extension stand-in) failed:\n${packed.stdout}\n${packed.stderr}`);
+  installExtension(box, join(dir, 'stub.vsix'));
+}

@@ -7,12 +7,12 @@
 // measured by `npm run bench:panel` (bench/panel/), not here.
 //
 // NETLENS_E2E_RECORD=1 also writes docs/images/training.png (the README's screenshot).
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildVsix, closeChromium, installExtension, launchChromium, makeSandbox, requireSetup, root,
+  buildVsix, closeChromium, installExtension, installPythonExtensionStub, launchChromium, makeSandbox, requireSetup, root,
   quickOpen, quietSettings, startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
 } from './harness';
 import { events, lenetFile as file, norm, quickLenet, runDirs as runDirsIn, TrainingPage } from './trainingPage';
@@ -27,6 +27,7 @@ let chrome: Chromium | undefined;
 let page: Page;
 let ui: TrainingPage;
 let failed = false;
+let pythonFromExtension = '';
 const screenshots: string[] = [];
 
 const runDirs = (model: string) => runDirsIn(box!.workspace, model);
@@ -48,6 +49,10 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
       rmSync(join(box.workspace, 'runs'), { recursive: true, force: true });
       quickLenet(box.workspace);
       installExtension(box, vsix.path);
+      // The interpreter the Python extension selects: Debian's python3 with torch, under another name.
+      pythonFromExtension = join(box.dir, 'python-from-extension');
+      writeFileSync(pythonFromExtension, '#!/bin/sh\nexec /usr/bin/python3 "$@"\n', { mode: 0o755 });
+      installPythonExtensionStub(box, pythonFromExtension);
       if (vsix.copy) rmSync(vsix.copy, { recursive: true, force: true });
       server = await startCodeServer(box);
       chrome = await launchChromium();
@@ -114,6 +119,9 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
     const end = stream[stream.length - 1]!;
     expect(end.type === 'end' && end.status).toBe('completed');
     expect(end.type === 'end' && `${(end.testAccuracy! * 100).toFixed(1)}%`).toBe(accuracy);
+    // With netlens.training.pythonPath empty, the Python came from the Python extension's API.
+    const start = stream[0]!;
+    expect(start.type === 'start' && start.why).toContain(`${pythonFromExtension} has torch`);
     const epochs = stream.filter((e) => e.type === 'epoch');
     expect(epochs.map((e) => e.type === 'epoch' && e.epoch)).toEqual([1, 2, 3, 4]);
   }, 600_000);
