@@ -111,6 +111,12 @@ export class TrainingPage {
     return waitFor(`a new ${model} run directory`, 60_000, async () => runDirs(this.workspace, model).find((d) => !before.has(d)));
   }
 
+  /** Opens the training panel again from the status bar item of `model`'s run. */
+  async openPanel(model: string): Promise<void> {
+    await this.page.locator('.statusbar-item', { hasText: model }).first().click();
+    await this.page.locator('iframe.webview.ready').waitFor({ timeout: 30_000 });
+  }
+
   /** Closes the training panel's tab; the run goes on. */
   async closePanel(): Promise<void> {
     await this.page.locator('.part.editor .tab', { hasText: 'Training:' }).first().locator('.codicon-close').click();
