@@ -223,9 +223,9 @@ export class TrainingController implements vscode.Disposable {
   }
 
   /**
-   * A batch's progress: on the next whole second, at least half a second after the status bar last changed
-   * (untilTick). Each change costs the workbench a repaint; at 10 a second, on a VS Code drawn in
-   * software, that took about a fifth of a core from the training it reports.
+   * A batch's progress: on the next whole second, at least half a second after the status bar
+   * last changed (untilTick). Each change costs the workbench a repaint, which on a VS Code drawn
+   * in software takes CPU from the training it reports.
    */
   private updateStatusSoon(): void {
     if (this.statusTimer) return;

@@ -11,7 +11,6 @@ import { renderPanel } from './panelHtml';
 import { headerOf, isWebviewMessage, type HostMessage, type PanelState, type RunView, type WebviewMessage } from './panelProtocol';
 import { untilTick } from './status';
 
-
 export type PanelRun = RunView;
 
 export interface PanelActions {
