@@ -133,13 +133,16 @@ export function installExtension(box: Sandbox, vsix: string): { ms: number; outp
 
 export interface CodeServer { process: ChildProcess; port: number; url: string }
 
-/** Starts code-server in its own process group (detached: setsid), and waits until it answers. */
-export async function startCodeServer(box: Sandbox): Promise<CodeServer> {
+/**
+ * Starts code-server in its own process group (detached: setsid), and waits until it answers.
+ * Workspace trust is off unless `trust` is set (then the user's settings decide).
+ */
+export async function startCodeServer(box: Sandbox, options: { trust?: boolean } = {}): Promise<CodeServer> {
   const port = await freePort();
   const out = openSync(box.log, 'a');
   const child = spawn(codeServerBin, [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(options.trust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--ignore-last-opened',
     '--user-data-dir', box.userDataDir, '--extensions-dir', box.extensionsDir,
     '--config', join(box.dir, 'config.yaml'),
