@@ -4,6 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export type ProcessKind = 'trainer' | 'cli' | 'extension host' | 'language server' | 'code-server' | 'chromium renderer' | 'chromium gpu' | 'chromium other' | 'other';
 
+/** Clock ticks per second for /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
 /** The machine's idle time, and the time its hypervisor gave its CPUs to someone else (/proc/stat). */
 export interface MachineTime {
   idle: number;
@@ -15,9 +18,6 @@ export function machineTime(): MachineTime {
   const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   return { idle: (ticks[3]! + ticks[4]!) / TICKS, steal: ticks[7]! / TICKS };
 }
-
-/** Clock ticks per second for /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
-const TICKS = 100;
 
 export function kindOf(cmdline: string): ProcessKind {
   if (/trainer\.py|tfjsTrainer\.js/.test(cmdline)) return 'trainer';
@@ -33,13 +33,13 @@ export function kindOf(cmdline: string): ProcessKind {
   return 'other';
 }
 
-/** CPU seconds used so far by each live process, keyed by pid. */
 interface ProcessTime {
   kind: ProcessKind;
   command: string;
   seconds: number;
 }
 
+/** CPU seconds used so far by each live process, keyed by pid. */
 export function cpuByPid(): Map<number, ProcessTime> {
   const out = new Map<number, ProcessTime>();
   for (const name of readdirSync('/proc')) {

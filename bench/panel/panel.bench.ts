@@ -2,17 +2,18 @@
 // Code in headless Chromium), the same LeNet5Modern block trains again and again from its
 // "▶ Train" lens, with the panel open and drawing or closed (the status bar and the notification
 // still follow the run), in rounds of open, closed, closed, open so that drift cancels out, and
-// once a round from the CLI with the editor idle. Throughput counts training time only (the epoch
-// events' seconds); the CPU each kind of process used over the same stretch is read from /proc.
+// once a round from the CLI with the editor idle; and within one long run whose panel is closed
+// and opened again every TOGGLE_MS. Throughput counts training time only (the epoch events'
+// seconds, or a stretch's batch events); the CPU each kind of process used is read from /proc.
 // Writes bench/results/panel.{md,json}. NETLENS_BENCH_ROUNDS sets the number of rounds (3).
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../test/helpers/spawn';
 import {
-  buildVsix, closeChromium, installExtension, launchChromium, makeSandbox, quickOpen, quietSettings, requireSetup, root,
-  sleep, startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox,
+  buildVsix, installExtension, launchChromium, makeSandbox, openWorkspaceFile, quietSettings, requireSetup,
+  root, sleep, startCodeServer, tearDown, waitFor, type Chromium, type CodeServer, type Sandbox,
 } from '../../test/e2e/harness';
 import { events, lenetFile, quickLenet, runDirs, samplesPerSec, TrainingPage } from '../../test/e2e/trainingPage';
 import { CpuMeter } from './cpu';
@@ -50,8 +51,7 @@ async function meterTraining(runDir: () => string | undefined, done: () => boole
 
 async function trainInEditor(panel: 'open' | 'closed', round: number): Promise<Measured> {
   const dir = await ui.startRun('LeNet5Modern', block);
-  // The panel's title names the run once the extension has its directory.
-  await ui.page.locator('.part.editor .tab', { hasText: `Training: LeNet5Modern ${basename(dir)}` }).waitFor({ timeout: 120_000 });
+  await ui.panelNamesRun('LeNet5Modern', dir);
   if (panel === 'closed') await ui.closePanel();
   const cpu = await meterTraining(() => dir, () => events(dir).some((e) => e.type === 'end'));
   expect(events(dir).pop()).toMatchObject({ type: 'end', status: 'completed' });
@@ -84,27 +84,18 @@ describe('training throughput with the panel open and closed', () => {
     if (vsix.copy) rmSync(vsix.copy, { recursive: true, force: true });
     server = await startCodeServer(box);
     chrome = await launchChromium();
-    const page = chrome.page;
-    await page.setViewportSize({ width: 1600, height: 900 });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: lenetFile }).first().waitFor({ timeout: 90_000 });
-    await quickOpen(page, lenetFile);
-    await page.locator('.part.editor .tab.active', { hasText: lenetFile }).waitFor({ timeout: 30_000 });
-    ui = new TrainingPage(page, box.workspace);
+    await openWorkspaceFile(chrome.page, server, box, lenetFile);
+    ui = new TrainingPage(chrome.page, box.workspace);
   }, 400_000);
 
-  afterAll(async () => {
-    await closeChromium(chrome);
-    await stopGroup(server?.process);
-    if (box) rmSync(box.dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => tearDown(chrome, server, box, false), 60_000);
 
   it('opens and closes the panel every few seconds within one long run', async () => {
     // The whole training set (54,000 digits) for 4 epochs: about a minute of training.
     const path = join(box!.workspace, lenetFile);
     writeFileSync(path, readFileSync(path, 'utf8').replace(`data mnist limit=${TRAIN_DIGITS}`, 'data mnist'));
     const dir = await ui.startRun('LeNet5Modern', block);
-    await ui.page.locator('.part.editor .tab', { hasText: `Training: LeNet5Modern ${basename(dir)}` }).waitFor({ timeout: 120_000 });
+    await ui.panelNamesRun('LeNet5Modern', dir);
     await waitFor('the first batch', 300_000, async () => (events(dir).some((e) => e.type === 'batch') ? true : undefined), 100);
     const ended = () => events(dir).some((e) => e.type === 'end' || (e.type === 'epoch' && e.epoch === EPOCHS));
     const flips: Stretch[] = [];

@@ -209,6 +209,27 @@ export async function closeChromium(c: Chromium | undefined): Promise<void> {
   await c.server.kill().catch(() => {});
 }
 
+/**
+ * Opens `box`'s workspace in the browser at 1600×900 and `file` in it: waits for the explorer to
+ * list the file (the remote side is connected), opens it with Quick Open and waits for its tab.
+ */
+export async function openWorkspaceFile(page: Page, server: CodeServer, box: Sandbox, file: string): Promise<void> {
+  await page.setViewportSize({ width: 1600, height: 900 });
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 90_000 });
+  await quickOpen(page, file);
+  await page.locator('.part.editor .tab.active', { hasText: file }).waitFor({ timeout: 30_000 });
+}
+
+/** Closes the browser and stops code-server; removes the sandbox unless `keep` (then says where it is). */
+export async function tearDown(chrome: Chromium | undefined, server: CodeServer | undefined, box: Sandbox | undefined, keep: boolean): Promise<void> {
+  await closeChromium(chrome);
+  await stopGroup(server?.process);
+  if (box && keep) console.log(`e2e sandbox kept: ${box.dir}`);
+  else if (box) rmSync(box.dir, { recursive: true, force: true });
+}
+
 /** User settings every end-to-end test starts from: no tips, telemetry, updates, trust prompts or git. */
 export const quietSettings = {
   'editor.minimap.enabled': false,

@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildVsix, closeChromium, installExtension, installPythonExtensionStub, launchChromium, makeSandbox, requireSetup, root,
-  quickOpen, quietSettings, startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox, type Vsix,
+  buildVsix, closeChromium, installExtension, installPythonExtensionStub, launchChromium, makeSandbox,
+  openWorkspaceFile, quietSettings, requireSetup, root, startCodeServer, stopGroup, tearDown, waitFor,
+  type Chromium, type CodeServer, type Sandbox, type Vsix,
 } from './harness';
 import { events, lenetFile as file, norm, quickLenet, runDirs as runDirsIn, TrainingPage } from './trainingPage';
 
@@ -58,24 +59,14 @@ describe('training from VS Code (code-server and headless Chromium)', () => {
       chrome = await launchChromium();
       page = chrome.page;
       ui = new TrainingPage(page, box.workspace);
-      await page.setViewportSize({ width: 1600, height: 900 });
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-      await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 90_000 });
-      await quickOpen(page, file);
-      await page.locator('.part.editor .tab.active', { hasText: file }).waitFor({ timeout: 30_000 });
+      await openWorkspaceFile(page, server, box, file);
     } catch (error) {
       failed = true;
       throw error;
     }
   }, 400_000);
 
-  afterAll(async () => {
-    await closeChromium(chrome);
-    await stopGroup(server?.process);
-    if (box && (failed || process.env.NETLENS_E2E_KEEP === '1')) console.log(`e2e sandbox kept: ${box.dir}`);
-    else if (box) rmSync(box.dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => tearDown(chrome, server, box, failed || process.env.NETLENS_E2E_KEEP === '1'), 60_000);
 
   afterEach(async (context) => {
     if (context.task.result?.state !== 'fail') return;

@@ -2,7 +2,7 @@
 // LeNet5Modern train block, click a block's "▶ Train" lens, read the training panel, and read the
 // run directories the runs leave in the sandbox's workspace.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { TrainEvent } from '../../runtime/src/events';
 import { parseStream } from '../helpers/train';
@@ -115,6 +115,11 @@ export class TrainingPage {
   async openPanel(model: string): Promise<void> {
     await this.page.locator('.statusbar-item', { hasText: model }).first().click();
     await this.page.locator('iframe.webview.ready').waitFor({ timeout: 30_000 });
+  }
+
+  /** Waits until the panel's title names the run: the extension has learnt its directory. */
+  async panelNamesRun(model: string, runDir: string): Promise<void> {
+    await this.page.locator('.part.editor .tab', { hasText: `Training: ${model} ${basename(runDir)}` }).waitFor({ timeout: 120_000 });
   }
 
   /** Closes the training panel's tab; the run goes on. */

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildVsix, closeChromium, installExtension, launchChromium, makeSandbox, quickOpen, quietSettings, requireSetup,
-  startCodeServer, stopGroup, waitFor, type Chromium, type CodeServer, type Sandbox,
+  buildVsix, installExtension, launchChromium, makeSandbox, openWorkspaceFile, quietSettings, requireSetup,
+  startCodeServer, tearDown, waitFor, type Chromium, type CodeServer, type Sandbox,
 } from './harness';
 import { lenetFile, TrainingPage } from './trainingPage';
 
@@ -41,23 +41,14 @@ describe('an untrusted workspace (code-server with workspace trust on)', () => {
       chrome = await launchChromium();
       page = chrome.page;
       ui = new TrainingPage(page, box.workspace);
-      await page.setViewportSize({ width: 1600, height: 900 });
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: lenetFile }).first().waitFor({ timeout: 90_000 });
-      await quickOpen(page, lenetFile);
-      await page.locator('.part.editor .tab.active', { hasText: lenetFile }).waitFor({ timeout: 30_000 });
+      await openWorkspaceFile(page, server, box, lenetFile);
     } catch (error) {
       failed = true;
       throw error;
     }
   }, 400_000);
 
-  afterAll(async () => {
-    await closeChromium(chrome);
-    await stopGroup(server?.process);
-    if (box && !failed) rmSync(box.dir, { recursive: true, force: true });
-    else if (box) console.log(`e2e sandbox kept: ${box.dir}`);
-  }, 60_000);
+  afterAll(() => tearDown(chrome, server, box, failed || process.env.NETLENS_E2E_KEEP === '1'), 60_000);
 
   afterEach((context) => {
     if (context.task.result?.state === 'fail') failed = true;
